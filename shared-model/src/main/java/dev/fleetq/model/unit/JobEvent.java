@@ -1,0 +1,37 @@
+package dev.fleetq.model.unit;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.fleetq.model.id.JobId;
+import dev.fleetq.model.wire.Check;
+import dev.fleetq.model.wire.Limits;
+import java.time.Instant;
+
+/**
+ * A job moved to a new state, written by the coordinator.
+ *
+ * @param jobId the job
+ * @param status the state it moved to
+ * @param unitCount how many units the job has, 0 until it is planned
+ * @param detail what a person needs to know, such as why planning failed; may be null
+ * @param at when it happened
+ */
+public record JobEvent(
+    @JsonProperty("jobId") JobId jobId,
+    @JsonProperty("status") JobStatus status,
+    @JsonProperty("unitCount") int unitCount,
+    @JsonProperty("detail") String detail,
+    @JsonProperty("at") Instant at)
+    implements Event {
+
+  /** The event's {@code type} on the wire. */
+  public static final String TYPE = "job";
+
+  /** Checks every field. */
+  public JobEvent {
+    Check.requireNonNull("jobId", jobId);
+    Check.requireNonNull("status", status);
+    Check.requireRange("unitCount", unitCount, 0, Limits.MAX_UNITS_PER_JOB);
+    Check.optionalText("detail", detail, Limits.MAX_DETAIL_CHARS);
+    Check.requireNonNull("at", at);
+  }
+}

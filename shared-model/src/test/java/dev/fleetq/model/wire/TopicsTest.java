@@ -1,0 +1,33 @@
+package dev.fleetq.model.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import org.junit.jupiter.api.Test;
+
+class TopicsTest {
+
+  @Test
+  void defaultTopicsAreTheDocumentedNames() {
+    assertThat(Topics.DEFAULT.all())
+        .as("topics")
+        .containsExactly(
+            "fleetq.jobs", "fleetq.units", "fleetq.events", "fleetq.gate", "fleetq.dlq");
+    assertThat(Topics.DEFAULT.workerShareGroup()).as("share group").isEqualTo("fleetq-workers");
+  }
+
+  @Test
+  void testPrefixGivesItsOwnTopicsAndShareGroup() {
+    Topics topics = new Topics("t-3f9a.");
+
+    assertThat(topics.units()).as("units topic").isEqualTo("t-3f9a.units");
+    assertThat(topics.workerShareGroup()).as("share group").isEqualTo("t-3f9a.fleetq-workers");
+  }
+
+  @Test
+  void prefixThatKafkaWouldRefuseIsRefused() {
+    assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> new Topics("a b.")))
+        .as("prefix with a space")
+        .isNotNull();
+  }
+}
