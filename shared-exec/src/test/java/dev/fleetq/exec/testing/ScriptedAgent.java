@@ -8,7 +8,7 @@ import java.nio.file.Path;
 /**
  * The one fake fleetq allows: a coding agent played by a shell script, still a real process that
  * edits real files. It fixes the {@link ExampleRepo} tests named in {@code FLEETQ_TARGET_TESTS}
- * (space-separated test ids, set by the worker) by writing the content each test expects.
+ * (test ids one per line, set by the worker) by writing the content each test expects.
  *
  * <p>Variants add the misbehaviour a test needs: breaking an unrelated test on a given attempt,
  * sleeping before it works, or deleting its target test instead of fixing it.
