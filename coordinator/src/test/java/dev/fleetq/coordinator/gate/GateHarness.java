@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -247,7 +248,7 @@ final class GateHarness implements AutoCloseable {
     try {
       gate.close();
     } finally {
-      eventReader.close(ClientConfigs.CLOSE_TIMEOUT);
+      eventReader.close(CloseOptions.timeout(ClientConfigs.CLOSE_TIMEOUT));
       producer.close(ClientConfigs.CLOSE_TIMEOUT);
       TestClients.shutdown(redis);
     }
