@@ -4,6 +4,7 @@ import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.gate.GateVerdict;
 import dev.fleetq.model.gate.GateVerdict.Outcome;
 import dev.fleetq.model.unit.Reason;
+import dev.fleetq.model.wire.Limits;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +51,21 @@ record Decision(GateVerdict verdict, String detail) {
       return new Decision(verdict(Outcome.LANDED, null, List.of(), fixed, commit), detail);
     }
 
+    /**
+     * The verdict's lists within the wire format's bounds: a suite can break more tests, with
+     * longer ids, than a record may carry; the event's detail still names them (clipped).
+     */
+    static List<String> bounded(List<String> ids) {
+      return ids.stream()
+          .limit(Limits.MAX_LIST_ENTRIES)
+          .map(
+              id ->
+                  id.length() <= Limits.MAX_ENTRY_CHARS
+                      ? id
+                      : id.substring(0, Limits.MAX_ENTRY_CHARS))
+          .toList();
+    }
+
     private Duration elapsed() {
       Duration elapsed = Duration.between(started, clock.instant());
       return elapsed.isNegative() ? Duration.ZERO : elapsed;
@@ -64,8 +80,8 @@ record Decision(GateVerdict verdict, String detail) {
           request.repoId(),
           outcome,
           reason,
-          broken,
-          fixed,
+          bounded(broken),
+          bounded(fixed),
           List.of(),
           commit,
           suiteRuns,

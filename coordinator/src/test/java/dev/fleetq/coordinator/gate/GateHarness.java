@@ -26,6 +26,7 @@ import dev.fleetq.model.unit.UnitStatus;
 import dev.fleetq.model.wire.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -167,6 +168,10 @@ final class GateHarness implements AutoCloseable {
   }
 
   GateRequest request(Candidate candidate, int attempt) {
+    return request(candidate, attempt, ExampleRepo.TEST_COMMAND);
+  }
+
+  GateRequest request(Candidate candidate, int attempt, String testCommand) {
     return new GateRequest(
         candidate.key().job(),
         candidate.key().unit(),
@@ -177,8 +182,7 @@ final class GateHarness implements AutoCloseable {
         candidate.commit(),
         candidate.base(),
         List.of(),
-        new GateSpec(
-            ExampleRepo.TEST_COMMAND, List.of(ExampleRepo.REPORT_GLOB), Duration.ofMinutes(1)),
+        new GateSpec(testCommand, List.of(ExampleRepo.REPORT_GLOB), Duration.ofMinutes(1)),
         Instant.now());
   }
 
@@ -196,6 +200,38 @@ final class GateHarness implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("could not send " + request.key(), e);
     }
+  }
+
+  /** Publishes raw bytes on the gate topic, as a broken producer might. */
+  void sendRaw(String value) {
+    try {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topics.gate(), repoId().value(), value.getBytes(StandardCharsets.UTF_8)))
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not send a raw record", e);
+    }
+  }
+
+  /** Waits for the first record on the dead-letter topic. */
+  ConsumerRecord<String, String> awaitDeadLetter(String bootstrapServers) {
+    List<ConsumerRecord<String, String>> letters = new ArrayList<>();
+    try (KafkaConsumer<String, String> reader =
+        new KafkaConsumer<>(ClientConfigs.consumer(bootstrapServers))) {
+      TopicPartition dlq = new TopicPartition(topics.dlq(), 0);
+      reader.assign(List.of(dlq));
+      reader.seekToBeginning(List.of(dlq));
+      await()
+          .atMost(VERDICT_WAIT)
+          .until(
+              () -> {
+                reader.poll(Duration.ofMillis(100)).forEach(letters::add);
+                return !letters.isEmpty();
+              });
+    }
+    return letters.get(0);
   }
 
   /** Sets the fence to the request's attempt and sends it. */

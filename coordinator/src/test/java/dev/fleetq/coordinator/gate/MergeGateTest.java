@@ -2,6 +2,7 @@ package dev.fleetq.coordinator.gate;
 
 import static dev.fleetq.coordinator.gate.GateHarness.breaking;
 import static dev.fleetq.coordinator.gate.GateHarness.fix;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleetq.coordinator.gate.GateHarness.Candidate;
@@ -13,11 +14,14 @@ import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitEvent;
 import dev.fleetq.model.unit.UnitStatus;
+import dev.fleetq.model.wire.DeadLetterHeaders;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -242,5 +246,51 @@ class MergeGateTest {
     assertThat(harness.baseline().orElseThrow().commit())
         .as("baseline commit")
         .isEqualTo(outside.commit());
+  }
+
+  @Test
+  void mainThatMovesUnderThePushIsMergedAgainAndLanded() throws Exception {
+    harness.savePlannersBaseline();
+    Candidate candidate = harness.candidate("u12", Map.ofEntries(fix(1)), List.of());
+    Path outside = dir.resolve("outside-clone");
+    GateHarness.WORKER_GIT.run(dir, "clone", "--quiet", harness.repo.url(), outside.toString());
+    Files.writeString(outside.resolve("src/f03.txt"), ExampleRepo.fixedContent(3) + "\n");
+    GateHarness.WORKER_GIT.run(outside, "commit", "--quiet", "-am", "Fixed outside fleetq");
+    String outsideCommit = GateHarness.WORKER_GIT.run(outside, "rev-parse", "HEAD");
+    Path marker = dir.resolve("moved-main");
+    // The first test run, on the candidate, moves main in the origin before the gate can push.
+    String testCommand =
+        "./run-tests.sh; s=$?; if [ ! -e %s ]; then touch %s; git -C %s push -q origin HEAD:main; fi; exit $s"
+            .formatted(marker, marker, outside);
+
+    harness.submit(harness.request(candidate, 1, testCommand));
+    UnitEvent verdict = harness.awaitVerdict(candidate.key());
+
+    assertThat(verdict.status()).as("verdict (%s)", verdict.detail()).isEqualTo(UnitStatus.LANDED);
+    assertThat(harness.repo.mainLog("%s|%P").get(0))
+        .as("main's merge commit and its parents")
+        .isEqualTo(
+            "Land " + candidate.key() + " attempt 1|" + outsideCommit + " " + candidate.commit());
+    assertThat(List.of(harness.onMain("src/f01.txt"), harness.onMain("src/f03.txt")))
+        .as("both changes on main")
+        .containsExactly("fixed-01", "fixed-03");
+    assertThat(harness.landed(candidate.key())).as("landed mark").contains(harness.repo.mainHead());
+  }
+
+  @Test
+  void unreadableRequestIsDeadLetteredAndDoesNotBlockTheRepository(DevStack stack) {
+    harness.savePlannersBaseline();
+    Candidate candidate = harness.candidate("u13", Map.ofEntries(fix(1)), List.of());
+
+    harness.sendRaw("{\"jobId\": \"job-gate\", \"attempt\": \"one\"}");
+    harness.submit(harness.request(candidate, 1));
+
+    ConsumerRecord<String, String> letter = harness.awaitDeadLetter(stack.bootstrapServers());
+    assertThat(new String(letter.headers().lastHeader(DeadLetterHeaders.ERROR_PATH).value(), UTF_8))
+        .as("dead letter's error path")
+        .isEqualTo("attempt");
+    assertThat(harness.awaitVerdict(candidate.key()).status())
+        .as("verdict of the next request")
+        .isEqualTo(UnitStatus.LANDED);
   }
 }
