@@ -36,7 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Gatekeeper {
   private static final Logger log = LoggerFactory.getLogger(Gatekeeper.class);
-  private static final int SHORT_SHA = 12;
 
   private final GateLedger ledger;
   private final Git git;
@@ -68,7 +67,7 @@ final class Gatekeeper {
     Decision.Builder decision = new Decision.Builder(request, clock.instant(), clock);
     OptionalLong current = ledger.currentAttempt(request.key());
     if (current.isEmpty() || current.getAsLong() != request.attempt()) {
-      return decision.refuse(Reason.STALE_ATTEMPT, staleDetail(request, current));
+      return decision.refuse(Reason.STALE_ATTEMPT, Refusals.stale(request, current));
     }
     RepoMirror mirror = new RepoMirror(git, workDir, request.repo()).fetch();
     Optional<String> landed = clearUnfinishedLanding(request, mirror);
@@ -117,7 +116,7 @@ final class Gatekeeper {
           decision.refuse(
               Reason.TIMED_OUT,
               "Measuring the baseline of main ("
-                  + shortSha(main)
+                  + Refusals.shortSha(main)
                   + ") ran past the test timeout of "
                   + request.gate().timeout()
                   + "."));
@@ -127,7 +126,7 @@ final class Gatekeeper {
           scratch.merge(candidate, "Land " + request.key() + " attempt " + request.attempt());
       if (!conflicts.isEmpty()) {
         return Optional.of(
-            decision.refuse(Reason.CONFLICT, conflictDetail(request, main, conflicts)));
+            decision.refuse(Reason.CONFLICT, Refusals.conflict(request, main, conflicts)));
       }
       SuiteRunner.Outcome run =
           suites.run(scratch.dir(), request.gate(), runName(request, "candidate"));
@@ -146,7 +145,7 @@ final class Gatekeeper {
         return Optional.of(
             decision.refuse(
                 Reason.REGRESSION,
-                regressionDetail(request, main, comparison, run),
+                Refusals.regression(request, main, comparison, run),
                 comparison.brokenIds(),
                 comparison.fixed()));
       }
@@ -230,8 +229,8 @@ final class Gatekeeper {
     log.info(
         "Measuring the baseline of {} on main {} ({})",
         request.repoId(),
-        shortSha(main),
-        saved.isEmpty() ? "none saved" : "saved for " + shortSha(saved.get().commit()));
+        Refusals.shortSha(main),
+        saved.isEmpty() ? "none saved" : "saved for " + Refusals.shortSha(saved.get().commit()));
     try (RepoMirror.Scratch scratch = mirror.scratch(main, "baseline")) {
       SuiteRunner.Outcome run =
           suites.run(scratch.dir(), request.gate(), runName(request, "baseline"));
@@ -240,7 +239,7 @@ final class Gatekeeper {
         return Optional.empty();
       }
       if (run.report() == null) {
-        log.warn("No test report on main {}: {}", shortSha(main), run.problem());
+        log.warn("No test report on main {}: {}", Refusals.shortSha(main), run.problem());
       }
       Set<String> passing = run.report() == null ? Set.of() : run.report().passing();
       GateBaseline baseline = new GateBaseline(request.repoId(), main, passing, clock.instant());
@@ -261,56 +260,7 @@ final class Gatekeeper {
     }
   }
 
-  private static String staleDetail(GateRequest request, OptionalLong current) {
-    return current.isEmpty()
-        ? "Attempt " + request.attempt() + " is stale: no current attempt is recorded for the unit."
-        : "Attempt "
-            + request.attempt()
-            + " is stale: the unit's current attempt is "
-            + current.getAsLong()
-            + ".";
-  }
-
-  private static String conflictDetail(GateRequest request, String main, List<String> conflicts) {
-    return "Merging the candidate "
-        + shortSha(request.candidateCommit())
-        + " onto "
-        + request.repo().branch()
-        + " ("
-        + shortSha(main)
-        + ") conflicts in: "
-        + String.join(", ", conflicts)
-        + ". Merge the latest "
-        + request.repo().branch()
-        + " into the branch and resolve the conflicts.";
-  }
-
-  private static String regressionDetail(
-      GateRequest request, String main, Comparison comparison, SuiteRunner.Outcome run) {
-    StringBuilder detail =
-        new StringBuilder("The gate refused attempt ")
-            .append(request.attempt())
-            .append(": ")
-            .append(comparison.broken().size())
-            .append(comparison.broken().size() == 1 ? " test that passes" : " tests that pass")
-            .append(" on ")
-            .append(request.repo().branch())
-            .append(" (")
-            .append(shortSha(main))
-            .append(") did not pass with the candidate merged:");
-    comparison.broken().forEach(line -> detail.append("\n- ").append(line));
-    if (run.report() == null) {
-      detail.append("\nNo test report was found: ").append(run.problem());
-      detail.append("\nThe test command's last lines:\n").append(run.logTail());
-    }
-    return detail.toString();
-  }
-
   private static String runName(GateRequest request, String kind) {
     return request.repoId().value() + "-" + kind;
-  }
-
-  static String shortSha(String commit) {
-    return commit.length() <= SHORT_SHA ? commit : commit.substring(0, SHORT_SHA);
   }
 }

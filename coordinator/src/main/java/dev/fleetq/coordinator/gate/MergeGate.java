@@ -12,7 +12,6 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -62,10 +60,10 @@ public final class MergeGate implements AutoCloseable {
   private final ExecutorService executor;
   private final Thread pollThread;
   private final CountDownLatch closing = new CountDownLatch(1);
-  private final Queue<Progress> progress = new ConcurrentLinkedQueue<>();
+  private final Queue<PartitionBatch.Progress> progress = new ConcurrentLinkedQueue<>();
 
   /** Batches in flight by partition; touched only by the poll thread. */
-  private final Map<TopicPartition, Batch> batches = new HashMap<>();
+  private final Map<TopicPartition, PartitionBatch> batches = new HashMap<>();
 
   /**
    * @param config where to read, where to work, and the bounds of each step
@@ -159,40 +157,44 @@ public final class MergeGate implements AutoCloseable {
   private void dispatch(
       KafkaConsumer<String, byte[]> consumer, ConsumerRecords<String, byte[]> records) {
     for (TopicPartition partition : records.partitions()) {
-      List<ConsumerRecord<String, byte[]>> batch = records.records(partition);
       consumer.pause(List.of(partition));
-      Batch work = new Batch(partition, batch.get(0).offset());
-      batches.put(partition, work);
-      work.future = executor.submit(() -> work.run(batch));
+      PartitionBatch batch =
+          new PartitionBatch(
+              partition,
+              records.records(partition),
+              handler,
+              () -> closing.getCount() == 0,
+              progress);
+      batches.put(partition, batch);
+      batch.start(executor);
     }
   }
 
   /** Commits decided requests and resumes partitions whose batch is done; on the poll thread. */
   private void settle(KafkaConsumer<String, byte[]> consumer) {
-    Progress step;
+    PartitionBatch.Progress step;
     while ((step = progress.poll()) != null) {
-      boolean assigned = consumer.assignment().contains(step.partition());
-      if (!step.done()) {
-        commit(consumer, step, assigned);
-      } else if (batches.remove(step.partition()) != null && assigned) {
+      TopicPartition partition = step.batch().partition();
+      // A batch that was given up on (its partition revoked or lost) no longer speaks for it.
+      boolean current =
+          batches.get(partition) == step.batch() && consumer.assignment().contains(partition);
+      if (current && !step.done()) {
+        commit(consumer, partition, step.nextOffset());
+      } else if (current) {
+        batches.remove(partition);
         // Records after the last decided one were fetched but not decided: read them again.
-        consumer.seek(step.partition(), step.nextOffset());
-        consumer.resume(List.of(step.partition()));
+        consumer.seek(partition, step.nextOffset());
+        consumer.resume(List.of(partition));
       }
     }
   }
 
-  private void commit(KafkaConsumer<String, byte[]> consumer, Progress step, boolean assigned) {
-    if (!assigned) {
-      return;
-    }
+  private void commit(KafkaConsumer<String, byte[]> consumer, TopicPartition partition, long next) {
     try {
-      consumer.commitSync(
-          Map.of(step.partition(), new OffsetAndMetadata(step.nextOffset())),
-          config.commitTimeout());
+      consumer.commitSync(Map.of(partition, new OffsetAndMetadata(next)), config.commitTimeout());
     } catch (KafkaException e) {
       // The request is decided again by whoever reads it next; the fences make that safe.
-      log.warn("Could not commit {} at {}: {}", step.partition(), step.nextOffset(), e.toString());
+      log.warn("Could not commit {} at {}: {}", partition, next, e.toString());
     }
   }
 
@@ -201,9 +203,9 @@ public final class MergeGate implements AutoCloseable {
       KafkaConsumer<String, byte[]> consumer, Collection<TopicPartition> partitions) {
     long deadline = System.nanoTime() + config.closeTimeout().toNanos();
     for (TopicPartition partition : partitions) {
-      Batch batch = batches.get(partition);
+      PartitionBatch batch = batches.get(partition);
       if (batch != null) {
-        batch.stop = true;
+        batch.stop();
         batch.await(deadline);
       }
     }
@@ -230,67 +232,6 @@ public final class MergeGate implements AutoCloseable {
     return properties;
   }
 
-  /**
-   * What a batch reports to the poll thread: a decided request ({@code nextOffset} is the offset to
-   * commit), or the end of the batch ({@code nextOffset} is the first record it did not decide).
-   */
-  private record Progress(TopicPartition partition, long nextOffset, boolean done) {}
-
-  /** The records of one partition, decided in order on an executor thread. */
-  private final class Batch {
-    private final TopicPartition partition;
-    private long next;
-    private volatile boolean stop;
-    private volatile Future<?> future;
-
-    Batch(TopicPartition partition, long first) {
-      this.partition = partition;
-      this.next = first;
-    }
-
-    void run(List<ConsumerRecord<String, byte[]>> records) {
-      try {
-        for (ConsumerRecord<String, byte[]> record : records) {
-          if (stop || closing.getCount() == 0) {
-            return;
-          }
-          handler.handle(record);
-          next = record.offset() + 1;
-          progress.add(new Progress(partition, next, false));
-        }
-      } catch (java.util.concurrent.CancellationException e) {
-        log.info("Stopped deciding {} at offset {}: {}", partition, next, e.getMessage());
-      } catch (RuntimeException e) {
-        log.error(
-            "Could not decide the gate request at {} offset {}; reading it again",
-            partition,
-            next,
-            e);
-      } finally {
-        progress.add(new Progress(partition, next, true));
-      }
-    }
-
-    /** Waits for the batch until the deadline, then interrupts it (killing its test run). */
-    void await(long deadlineNanos) {
-      Future<?> running = future;
-      if (running == null) {
-        return;
-      }
-      try {
-        running.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (java.util.concurrent.TimeoutException e) {
-        running.cancel(true);
-      } catch (InterruptedException e) {
-        running.cancel(true);
-        Thread.currentThread().interrupt();
-      } catch (java.util.concurrent.ExecutionException
-          | java.util.concurrent.CancellationException e) {
-        log.debug("Batch of {} ended abnormally", partition, e);
-      }
-    }
-  }
-
   /** Lets batches of revoked partitions finish and commit before another gate takes them over. */
   private final class Rebalance implements ConsumerRebalanceListener {
     private final KafkaConsumer<String, byte[]> consumer;
@@ -312,9 +253,9 @@ public final class MergeGate implements AutoCloseable {
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       for (TopicPartition partition : partitions) {
-        Batch batch = batches.remove(partition);
-        if (batch != null && batch.future != null) {
-          batch.future.cancel(true);
+        PartitionBatch batch = batches.remove(partition);
+        if (batch != null) {
+          batch.cancel();
         }
       }
     }
