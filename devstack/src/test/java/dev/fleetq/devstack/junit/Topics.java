@@ -1,5 +1,8 @@
 package dev.fleetq.devstack.junit;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,10 +43,20 @@ public final class Topics {
           IntStream.range(0, partitions)
               .mapToObj(partition -> new TopicPartition(topic, partition))
               .collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest()));
-      admin
-          .listOffsets(latest)
-          .all()
-          .get(ClientConfigs.ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      // Right after creation the admin client's metadata may not know the topic yet, and it
+      // answers UnknownTopicOrPartition at once instead of waiting: ask again, bounded.
+      await()
+          .atMost(ClientConfigs.ADMIN_TIMEOUT)
+          .pollInterval(Duration.ofMillis(50))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                admin
+                    .listOffsets(latest)
+                    .all()
+                    .get(ClientConfigs.ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return true;
+              });
     } catch (Exception e) {
       throw new IllegalStateException("cannot create topic " + topic, e);
     } finally {

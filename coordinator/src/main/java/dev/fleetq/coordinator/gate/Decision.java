@@ -1,0 +1,92 @@
+package dev.fleetq.coordinator.gate;
+
+import dev.fleetq.model.gate.GateRequest;
+import dev.fleetq.model.gate.GateVerdict;
+import dev.fleetq.model.gate.GateVerdict.Outcome;
+import dev.fleetq.model.unit.Reason;
+import dev.fleetq.model.wire.Limits;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The gate's decision on one request: the verdict, and the detail of the event that reports it.
+ * Immutable and thread-safe.
+ *
+ * @param verdict the gate's verdict
+ * @param detail the event's detail: for a landing, the landed commit on the first line and the
+ *     fixed tests after it; for a refusal, what a person (or the next attempt's agent) needs to
+ *     know
+ */
+record Decision(GateVerdict verdict, String detail) {
+
+  /** Collects what a decision needs while it is being made. Owned by one thread. */
+  static final class Builder {
+    private final GateRequest request;
+    private final Instant started;
+    private final Clock clock;
+    private int suiteRuns;
+
+    Builder(GateRequest request, Instant started, Clock clock) {
+      this.request = request;
+      this.started = started;
+      this.clock = clock;
+    }
+
+    void countSuiteRun() {
+      suiteRuns++;
+    }
+
+    Decision refuse(Reason reason, String detail) {
+      return refuse(reason, detail, List.of(), List.of());
+    }
+
+    Decision refuse(Reason reason, String detail, List<String> broken, List<String> fixed) {
+      return new Decision(verdict(Outcome.REFUSED, reason, broken, fixed, null), detail);
+    }
+
+    Decision landed(String commit, List<String> fixed) {
+      String detail = fixed.isEmpty() ? commit : commit + "\nfixed: " + String.join(", ", fixed);
+      return new Decision(verdict(Outcome.LANDED, null, List.of(), fixed, commit), detail);
+    }
+
+    /**
+     * The verdict's lists within the wire format's bounds: a suite can break more tests, with
+     * longer ids, than a record may carry; the event's detail still names them (clipped).
+     */
+    static List<String> bounded(List<String> ids) {
+      return ids.stream()
+          .limit(Limits.MAX_LIST_ENTRIES)
+          .map(
+              id ->
+                  id.length() <= Limits.MAX_ENTRY_CHARS
+                      ? id
+                      : id.substring(0, Limits.MAX_ENTRY_CHARS))
+          .toList();
+    }
+
+    private Duration elapsed() {
+      Duration elapsed = Duration.between(started, clock.instant());
+      return elapsed.isNegative() ? Duration.ZERO : elapsed;
+    }
+
+    private GateVerdict verdict(
+        Outcome outcome, Reason reason, List<String> broken, List<String> fixed, String commit) {
+      return new GateVerdict(
+          request.jobId(),
+          request.unitId(),
+          request.attempt(),
+          request.repoId(),
+          outcome,
+          reason,
+          bounded(broken),
+          bounded(fixed),
+          List.of(),
+          commit,
+          suiteRuns,
+          elapsed(),
+          clock.instant());
+    }
+  }
+}

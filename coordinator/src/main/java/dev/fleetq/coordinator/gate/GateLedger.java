@@ -1,0 +1,75 @@
+package dev.fleetq.coordinator.gate;
+
+import dev.fleetq.model.id.RepoId;
+import dev.fleetq.model.id.UnitKey;
+import dev.fleetq.model.state.GateBaseline;
+import dev.fleetq.model.state.RedisKeys;
+import dev.fleetq.model.wire.Json;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.redisson.api.RBucket;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * The gate's view of Redis: a unit's fencing epoch ({@code attempt:{unitKey}}, written by the
+ * publisher), its landing mark ({@code landed:{unitKey}}, written here with {@code SETNX}) and a
+ * repository's baseline ({@code gate:{repoId}}). Every value is a plain string: the attempt in
+ * decimal, the landed commit in hex, the baseline in JSON. Each call is bounded by the Redisson
+ * client's own command timeout and retries.
+ *
+ * <p>Thread-safe: each call is one Redis command.
+ */
+final class GateLedger {
+  private final RedissonClient redis;
+  private final RedisKeys keys;
+
+  GateLedger(RedissonClient redis, RedisKeys keys) {
+    this.redis = redis;
+    this.keys = keys;
+  }
+
+  /** The unit's current attempt, or empty when the publisher has recorded none. */
+  OptionalLong currentAttempt(UnitKey unit) {
+    String value = bucket(keys.attempt(unit)).get();
+    if (value == null) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(value.strip()));
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException(
+          keys.attempt(unit) + " holds '" + value + "', not an attempt number", e);
+    }
+  }
+
+  /** The commit the unit landed as, or empty when it has not landed. */
+  Optional<String> landed(UnitKey unit) {
+    return Optional.ofNullable(bucket(keys.landed(unit)).get());
+  }
+
+  /** Marks the unit landed as {@code commit}; false when it was already marked. */
+  boolean markLanded(UnitKey unit, String commit) {
+    return bucket(keys.landed(unit)).setIfAbsent(commit);
+  }
+
+  /** Removes the mark if it still says {@code commit}: that landing did not reach main. */
+  void unmarkLanded(UnitKey unit, String commit) {
+    bucket(keys.landed(unit)).compareAndSet(commit, null);
+  }
+
+  /** The repository's baseline, or empty when none was measured. */
+  Optional<GateBaseline> baseline(RepoId repo) {
+    String json = bucket(keys.gate(repo)).get();
+    return json == null ? Optional.empty() : Optional.of(Json.decode(json, GateBaseline.class));
+  }
+
+  /** Replaces the repository's baseline. */
+  void saveBaseline(GateBaseline baseline) {
+    bucket(keys.gate(baseline.repo())).set(Json.encodeToString(baseline));
+  }
+
+  private RBucket<String> bucket(String key) {
+    return redis.getBucket(key, StringCodec.INSTANCE);
+  }
+}

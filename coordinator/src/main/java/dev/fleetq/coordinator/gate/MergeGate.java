@@ -1,0 +1,263 @@
+package dev.fleetq.coordinator.gate;
+
+import dev.fleetq.exec.git.Git;
+import dev.fleetq.exec.sandbox.Sandbox;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.redisson.api.RedissonClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CI gate: lands workers' candidates on their repository's main branch when no test that passed
+ * before fails after (see {@code Gatekeeper} for the rules and the layout of main).
+ *
+ * <p>Requests arrive on the gate topic keyed by repository, so each repository lives on one
+ * partition and the consumer group {@link GateConfig#groupId()} gives each partition, hence each
+ * repository, one owning gate. One poll thread owns the {@link KafkaConsumer}: it hands the records
+ * of a partition to a bounded executor as one batch, pauses the partition until the batch is done
+ * (so requests of a repository are decided one at a time, in order), and keeps polling meanwhile so
+ * that long test runs never cost the group membership. Each decided request's offset is committed
+ * by the poll thread right after its verdict event is acknowledged by the broker; a request whose
+ * verdict is not recorded (the gate closed, or Kafka is unreachable) is read again, by this gate or
+ * by the partition's next owner, and the attempt and landing fences make that safe.
+ *
+ * <p>Construct it with its collaborators, call {@link #start()} once, and {@link #close()} to stop:
+ * closing stops taking requests, lets the ones in flight finish for up to {@link
+ * GateConfig#closeTimeout()}, kills the rest, commits and leaves the group. The producer and the
+ * Redis client are borrowed and not closed.
+ *
+ * <p>Thread-safe: {@code start} and {@code close} may be called from any thread.
+ */
+public final class MergeGate implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MergeGate.class);
+
+  private final GateConfig config;
+  private final RequestHandler handler;
+  private final ExecutorService executor;
+  private final Thread pollThread;
+  private final CountDownLatch closing = new CountDownLatch(1);
+  private final Queue<PartitionBatch.Progress> progress = new ConcurrentLinkedQueue<>();
+
+  /** Batches in flight by partition; touched only by the poll thread. */
+  private final Map<TopicPartition, PartitionBatch> batches = new HashMap<>();
+
+  /**
+   * @param config where to read, where to work, and the bounds of each step
+   * @param redis the Redis client; its command timeout bounds every Redis call
+   * @param producer a producer of string keys and byte values for events and dead letters
+   * @param sandbox where test commands run
+   * @param git the git command line with the gate's identity, the author of main's merge commits
+   * @param clock the time of events and baselines
+   */
+  public MergeGate(
+      GateConfig config,
+      RedissonClient redis,
+      Producer<String, byte[]> producer,
+      Sandbox sandbox,
+      Git git,
+      Clock clock) {
+    this.config = config;
+    GateEvents events = new GateEvents(producer, config.topics(), config.sendTimeout(), clock);
+    Gatekeeper gatekeeper =
+        new Gatekeeper(
+            new GateLedger(redis, config.keys()),
+            git,
+            new SuiteRunner(sandbox, config.workDir()),
+            events,
+            config.workDir(),
+            config.landAttempts(),
+            clock);
+    this.handler =
+        new RequestHandler(
+            gatekeeper, events, config.failureAttempts(), config.failureBackoff(), closing);
+    AtomicInteger threads = new AtomicInteger();
+    this.executor =
+        new ThreadPoolExecutor(
+            config.threads(),
+            config.threads(),
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
+            task -> new Thread(task, "fleetq-gate-" + threads.incrementAndGet()));
+    this.pollThread = new Thread(this::pollLoop, "fleetq-gate-poll");
+  }
+
+  /** Starts polling the gate topic; returns at once. */
+  public synchronized void start() {
+    if (pollThread.getState() != Thread.State.NEW) {
+      throw new IllegalStateException("the gate was already started");
+    }
+    pollThread.start();
+  }
+
+  /** Stops the gate within about twice {@link GateConfig#closeTimeout()}; idempotent. */
+  @Override
+  public void close() {
+    closing.countDown();
+    if (pollThread.getState() == Thread.State.NEW) {
+      executor.shutdownNow();
+      return;
+    }
+    try {
+      pollThread.join(config.closeTimeout().multipliedBy(2).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (pollThread.isAlive()) {
+      log.warn(
+          "The gate's poll thread did not stop within {}", config.closeTimeout().multipliedBy(2));
+    }
+  }
+
+  private void pollLoop() {
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties())) {
+      consumer.subscribe(List.of(config.topics().gate()), new Rebalance(consumer));
+      try {
+        while (closing.getCount() > 0) {
+          ConsumerRecords<String, byte[]> records = consumer.poll(config.pollTimeout());
+          dispatch(consumer, records);
+          settle(consumer);
+        }
+      } finally {
+        drain(consumer);
+        consumer.close(CloseOptions.timeout(config.closeTimeout()));
+      }
+    } catch (RuntimeException e) {
+      log.error("The gate's poll loop failed; the gate stops", e);
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  /** Hands each partition's new records to the executor as one batch and pauses the partition. */
+  private void dispatch(
+      KafkaConsumer<String, byte[]> consumer, ConsumerRecords<String, byte[]> records) {
+    for (TopicPartition partition : records.partitions()) {
+      consumer.pause(List.of(partition));
+      PartitionBatch batch =
+          new PartitionBatch(
+              partition,
+              records.records(partition),
+              handler,
+              () -> closing.getCount() == 0,
+              progress);
+      batches.put(partition, batch);
+      batch.start(executor);
+    }
+  }
+
+  /** Commits decided requests and resumes partitions whose batch is done; on the poll thread. */
+  private void settle(KafkaConsumer<String, byte[]> consumer) {
+    PartitionBatch.Progress step;
+    while ((step = progress.poll()) != null) {
+      TopicPartition partition = step.batch().partition();
+      // A batch that was given up on (its partition revoked or lost) no longer speaks for it.
+      boolean current =
+          batches.get(partition) == step.batch() && consumer.assignment().contains(partition);
+      if (current && !step.done()) {
+        commit(consumer, partition, step.nextOffset());
+      } else if (current) {
+        batches.remove(partition);
+        // Records after the last decided one were fetched but not decided: read them again.
+        consumer.seek(partition, step.nextOffset());
+        consumer.resume(List.of(partition));
+      }
+    }
+  }
+
+  private void commit(KafkaConsumer<String, byte[]> consumer, TopicPartition partition, long next) {
+    try {
+      consumer.commitSync(Map.of(partition, new OffsetAndMetadata(next)), config.commitTimeout());
+    } catch (KafkaException e) {
+      // The request is decided again by whoever reads it next; the fences make that safe.
+      log.warn("Could not commit {} at {}: {}", partition, next, e.toString());
+    }
+  }
+
+  /** Waits, bounded, for the batches of these partitions and records what they decided. */
+  private void finish(
+      KafkaConsumer<String, byte[]> consumer, Collection<TopicPartition> partitions) {
+    long deadline = System.nanoTime() + config.closeTimeout().toNanos();
+    for (TopicPartition partition : partitions) {
+      PartitionBatch batch = batches.get(partition);
+      if (batch != null) {
+        batch.stop();
+        batch.await(deadline);
+      }
+    }
+    settle(consumer);
+    partitions.forEach(batches::remove);
+  }
+
+  private void drain(KafkaConsumer<String, byte[]> consumer) {
+    finish(consumer, List.copyOf(batches.keySet()));
+  }
+
+  private Properties consumerProperties() {
+    Properties properties = new Properties();
+    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    properties.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+    properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "fleetq-gate");
+    properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+    properties.put(
+        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) config.commitTimeout().toMillis());
+    properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    return properties;
+  }
+
+  /** Lets batches of revoked partitions finish and commit before another gate takes them over. */
+  private final class Rebalance implements ConsumerRebalanceListener {
+    private final KafkaConsumer<String, byte[]> consumer;
+
+    Rebalance(KafkaConsumer<String, byte[]> consumer) {
+      this.consumer = consumer;
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      finish(consumer, partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      log.info("The gate owns {}", partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      for (TopicPartition partition : partitions) {
+        PartitionBatch batch = batches.remove(partition);
+        if (batch != null) {
+          batch.cancel();
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package dev.fleetq.coordinator.gate;
+
+import dev.fleetq.model.gate.GateRequest;
+import dev.fleetq.model.gate.GateVerdict;
+import dev.fleetq.model.unit.Reason;
+import dev.fleetq.model.unit.UnitStatus;
+import dev.fleetq.model.wire.InvalidMessageException;
+import dev.fleetq.model.wire.Json;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Takes one record of the gate topic from bytes to a recorded verdict: decodes it (a record that is
+ * not a valid {@link GateRequest} goes to the dead-letter topic), lets the {@link Gatekeeper}
+ * decide with the job and unit in the MDC, and emits the verdict's event: {@code LANDED} with the
+ * landed commit on the first line of its detail, or {@code RETRYING} with the reason and the
+ * refusal in its detail. The full {@link GateVerdict} is logged as JSON.
+ *
+ * <p>A decision that fails for an unexpected reason (Redis, Kafka or the origin unreachable) is
+ * tried again after a pause, a bounded number of times; then the record is dead-lettered and the
+ * attempt ended with {@code PUSH_FAILED}, so that a broken request never blocks its repository.
+ * Emitting a decision's event is retried on its own, so a broker hiccup never decides twice.
+ *
+ * <p>Thread-safe: it keeps no state per request; executor threads call it concurrently for
+ * different repositories.
+ */
+final class RequestHandler {
+  private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
+
+  private final Gatekeeper gatekeeper;
+  private final GateEvents events;
+  private final int failureAttempts;
+  private final Duration failureBackoff;
+  private final CountDownLatch closing;
+
+  /**
+   * @param closing counted down when the gate closes; it cuts the pause between tries short
+   */
+  RequestHandler(
+      Gatekeeper gatekeeper,
+      GateEvents events,
+      int failureAttempts,
+      Duration failureBackoff,
+      CountDownLatch closing) {
+    this.gatekeeper = gatekeeper;
+    this.events = events;
+    this.failureAttempts = failureAttempts;
+    this.failureBackoff = failureBackoff;
+    this.closing = closing;
+  }
+
+  /**
+   * Handles the record until its verdict (or its dead letter) is recorded.
+   *
+   * @throws CancellationException when the gate closes first; the record is not recorded
+   */
+  void handle(ConsumerRecord<String, byte[]> record) {
+    GateRequest request;
+    try {
+      request =
+          Json.decode(record.value() == null ? new byte[0] : record.value(), GateRequest.class);
+    } catch (InvalidMessageException e) {
+      log.warn("Dead-lettering gate record at offset {}: {}", record.offset(), e.getMessage());
+      retrying(
+          "dead-lettering",
+          () -> {
+            events.deadLetter(record, e.getMessage(), e.path());
+            return null;
+          });
+      return;
+    }
+    MDC.put("job", request.jobId().value());
+    MDC.put("unit", request.unitId().value());
+    try {
+      handle(record, request);
+    } finally {
+      MDC.remove("job");
+      MDC.remove("unit");
+    }
+  }
+
+  private void handle(ConsumerRecord<String, byte[]> record, GateRequest request) {
+    Decision decision;
+    try {
+      decision = retrying("gating " + request.key(), () -> gatekeeper.decide(request));
+    } catch (GaveUp e) {
+      retrying(
+          "giving up on " + request.key(),
+          () -> {
+            events.deadLetter(record, e.getCause().getMessage(), null);
+            events.emit(
+                request,
+                UnitStatus.RETRYING,
+                Reason.PUSH_FAILED,
+                "The gate could not test the candidate: " + e.getCause().getMessage());
+            return null;
+          });
+      return;
+    }
+    GateVerdict verdict = decision.verdict();
+    retrying(
+        "reporting the verdict on " + request.key(),
+        () -> {
+          if (verdict.outcome() == GateVerdict.Outcome.LANDED) {
+            events.emit(request, UnitStatus.LANDED, null, decision.detail());
+          } else {
+            events.emit(request, UnitStatus.RETRYING, verdict.reason(), decision.detail());
+          }
+          return null;
+        });
+    log.info("Gate verdict {}", Json.encodeToString(verdict));
+  }
+
+  /** Runs {@code step}, trying again after a pause when it fails, up to the bound. */
+  private <T> T retrying(String what, Supplier<T> step) {
+    RuntimeException last = null;
+    for (int attempt = 1; attempt <= failureAttempts; attempt++) {
+      try {
+        return step.get();
+      } catch (CancellationException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        last = e;
+        log.warn("{} failed (try {} of {}): {}", what, attempt, failureAttempts, e.toString());
+        if (attempt < failureAttempts) {
+          pause(what);
+        }
+      }
+    }
+    throw new GaveUp(what, last);
+  }
+
+  private void pause(String what) {
+    try {
+      if (closing.await(failureBackoff.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new CancellationException("the gate closed while " + what);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted while " + what);
+    }
+  }
+
+  /** A step failed on every try. */
+  static final class GaveUp extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    GaveUp(String what, RuntimeException cause) {
+      super(what + " failed on every try", cause);
+    }
+  }
+}

@@ -1,0 +1,230 @@
+package dev.fleetq.coordinator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.fleetq.devstack.DevStack;
+import dev.fleetq.devstack.junit.ClientConfigs;
+import dev.fleetq.devstack.junit.TestNamespace;
+import dev.fleetq.devstack.junit.Topics;
+import dev.fleetq.devstack.junit.WithDevStack;
+import dev.fleetq.model.id.JobId;
+import dev.fleetq.model.id.UnitId;
+import dev.fleetq.model.job.JobSpec;
+import dev.fleetq.model.state.JobState;
+import dev.fleetq.model.state.UnitState;
+import dev.fleetq.model.unit.Event;
+import dev.fleetq.model.unit.JobEvent;
+import dev.fleetq.model.unit.JobStatus;
+import dev.fleetq.model.unit.UnitStatus;
+import dev.fleetq.model.wire.Json;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP API against the real broker and Redis, called over HTTP. */
+@WithDevStack
+class HttpApiTest {
+  private static final int BODY_LIMIT = 64 * 1024;
+  private static final String MINIMAL_JOB =
+      """
+      {
+        "repo": { "url": "https://github.com/acme/calculator.git" },
+        "plan": { "kind": "failing-tests", "testCommand": "mvn -B -q test" },
+        "agent": { "command": "./fix-one-test.sh" }
+      }
+      """;
+
+  private DevStack stack;
+  private ApiHarness api;
+
+  @BeforeEach
+  void startApi(DevStack stack, TestNamespace namespace) {
+    this.stack = stack;
+    this.api =
+        new ApiHarness(stack.bootstrapServers(), stack.redisUri(), namespace.id(), BODY_LIMIT);
+    Topics.create(stack.bootstrapServers(), api.topics.jobs(), 1);
+    Topics.create(stack.bootstrapServers(), api.topics.events(), 1);
+  }
+
+  @AfterEach
+  void stopApi() {
+    api.close();
+  }
+
+  @Test
+  void validJobIsAcceptedAndProducedToTheJobsTopicUnderItsNewId() {
+    HttpResponse<String> response = api.post("/v1/jobs", MINIMAL_JOB);
+
+    assertThat(response.statusCode()).as("status (%s)", response.body()).isEqualTo(202);
+    String jobId = new JsonObject(response.body()).getString("jobId");
+    assertThat(jobId).as("drawn id").startsWith(JobId.RANDOM_PREFIX);
+    ConsumerRecord<String, String> record = awaitRecord(api.topics.jobs(), jobId);
+    assertThat(Json.decode(record.value(), JobSpec.class).id())
+        .as("id in the produced job")
+        .isEqualTo(JobId.parse(jobId));
+  }
+
+  @Test
+  void jobWithItsOwnIdKeepsIt() {
+    String body = new JsonObject(MINIMAL_JOB).put("id", "nightly-7").encode();
+
+    HttpResponse<String> response = api.post("/v1/jobs", body);
+
+    assertThat(response.statusCode()).as("status (%s)", response.body()).isEqualTo(202);
+    assertThat(new JsonObject(response.body()).getString("jobId"))
+        .as("job id")
+        .isEqualTo("nightly-7");
+    assertThat(awaitRecord(api.topics.jobs(), "nightly-7").key())
+        .as("record key")
+        .isEqualTo("nightly-7");
+  }
+
+  @Test
+  void badJobsAreRefusedNamingTheOffendingField() {
+    Map<String, String> expectedPaths =
+        Map.of(
+            "{\"repo\": ",
+            "$",
+            MINIMAL_JOB.replace(
+                "\"repo\": { \"url\": \"https://github.com/acme/calculator.git\" },", ""),
+            "repo",
+            new JsonObject(MINIMAL_JOB).put("priority", "5").encode(),
+            "priority",
+            new JsonObject(MINIMAL_JOB).put("repo", 42).encode(),
+            "repo");
+
+    for (Map.Entry<String, String> bad : expectedPaths.entrySet()) {
+      HttpResponse<String> response = api.post("/v1/jobs", bad.getKey());
+      JsonObject error = new JsonObject(response.body());
+
+      assertThat(response.statusCode()).as("status for %s", bad.getKey()).isEqualTo(400);
+      assertThat(error.getString("path")).as("path for %s", bad.getKey()).isEqualTo(bad.getValue());
+      assertThat(error.getString("error"))
+          .as("error for %s", bad.getKey())
+          .isEqualTo(bad.getValue() + ": " + error.getString("problem"));
+    }
+  }
+
+  @Test
+  void bodyOverTheLimitIsRefusedAsTooLarge() {
+    String huge = "{\"labels\": {\"x\": \"" + "a".repeat(BODY_LIMIT) + "\"}}";
+
+    HttpResponse<String> response = api.post("/v1/jobs", huge);
+
+    assertThat(response.statusCode()).as("status").isEqualTo(413);
+    assertThat(new JsonObject(response.body()).getString("error")).as("error").contains("limit");
+  }
+
+  @Test
+  void unknownAndMalformedJobIdsAreRefused() {
+    HttpResponse<String> unknown = api.get("/v1/jobs/no-such-job");
+    HttpResponse<String> malformed = api.get("/v1/jobs/bad%20id!");
+    HttpResponse<String> unknownUnits = api.get("/v1/jobs/no-such-job/units");
+    HttpResponse<String> unknownCancel = api.post("/v1/jobs/no-such-job/cancel", "");
+
+    assertThat(unknown.statusCode()).as("unknown job status").isEqualTo(404);
+    assertThat(unknown.body()).as("unknown job error").contains("no-such-job");
+    assertThat(malformed.statusCode()).as("malformed id status").isEqualTo(400);
+    assertThat(new JsonObject(malformed.body()).getString("path"))
+        .as("malformed id path")
+        .isEqualTo("id");
+    assertThat(unknownUnits.statusCode()).as("units of an unknown job").isEqualTo(404);
+    assertThat(unknownCancel.statusCode()).as("cancel of an unknown job").isEqualTo(404);
+  }
+
+  @Test
+  void jobsAndTheirUnitsAreReadFromTheProjection() {
+    Instant now = Instant.parse("2026-11-22T10:00:00Z");
+    api.project(job("older", JobStatus.SUCCEEDED, now.minusSeconds(60)));
+    api.project(job("newer", JobStatus.RUNNING, now));
+    api.project(
+        new UnitState(
+            JobId.parse("newer"),
+            UnitId.parse("u1"),
+            "fix t01",
+            UnitStatus.RUNNING,
+            1,
+            null,
+            List.of(),
+            null,
+            now));
+
+    JsonObject newer = new JsonObject(api.get("/v1/jobs/newer").body());
+    JsonObject list = new JsonObject(api.get("/v1/jobs").body());
+    JsonObject limited = new JsonObject(api.get("/v1/jobs?limit=1").body());
+    JsonObject units = new JsonObject(api.get("/v1/jobs/newer/units").body());
+    HttpResponse<String> badLimit = api.get("/v1/jobs?limit=zero");
+
+    assertThat(newer.getString("status")).as("job status").isEqualTo("RUNNING");
+    assertThat(newer.getJsonObject("counts").getInteger("RUNNING"))
+        .as("running units")
+        .isEqualTo(1);
+    assertThat(list.getJsonArray("jobs").stream().map(j -> ((JsonObject) j).getString("jobId")))
+        .as("jobs, newest first")
+        .containsExactly("newer", "older");
+    assertThat(limited.getJsonArray("jobs").size()).as("jobs with limit 1").isEqualTo(1);
+    assertThat(units.getJsonArray("units").getJsonObject(0).getString("unitId"))
+        .as("unit")
+        .isEqualTo("u1");
+    assertThat(badLimit.statusCode()).as("bad limit status").isEqualTo(400);
+    assertThat(new JsonObject(badLimit.body()).getString("path"))
+        .as("bad limit path")
+        .isEqualTo("limit");
+  }
+
+  @Test
+  void cancellingARunningJobProducesACancelledJobEvent() {
+    api.project(job("to-cancel", JobStatus.RUNNING, Instant.now()));
+    api.project(job("finished", JobStatus.SUCCEEDED, Instant.now()));
+
+    HttpResponse<String> cancelled = api.post("/v1/jobs/to-cancel/cancel", "");
+    HttpResponse<String> finished = api.post("/v1/jobs/finished/cancel", "");
+
+    assertThat(cancelled.statusCode()).as("cancel status (%s)", cancelled.body()).isEqualTo(202);
+    Event event = Json.decode(awaitRecord(api.topics.events(), "to-cancel").value(), Event.class);
+    assertThat(event).as("event").isInstanceOf(JobEvent.class);
+    assertThat(((JobEvent) event).status()).as("event status").isEqualTo(JobStatus.CANCELLED);
+    assertThat(((JobEvent) event).unitCount()).as("event unit count").isEqualTo(1);
+    assertThat(finished.statusCode()).as("cancel of a finished job").isEqualTo(409);
+  }
+
+  @Test
+  void healthIsAlwaysServed() {
+    assertThat(api.get("/healthz").statusCode()).as("healthz").isEqualTo(200);
+    assertThat(api.get("/readyz").statusCode()).as("readyz").isEqualTo(200);
+  }
+
+  private static JobState job(String id, JobStatus status, Instant submitted) {
+    return new JobState(
+        JobId.parse(id), status, 1, Map.of(UnitStatus.RUNNING, 1), null, submitted, submitted);
+  }
+
+  private ConsumerRecord<String, String> awaitRecord(String topic, String key) {
+    List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(ClientConfigs.consumer(stack.bootstrapServers()))) {
+      TopicPartition partition = new TopicPartition(topic, 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
+                return seen.stream().anyMatch(record -> key.equals(record.key()));
+              });
+    }
+    return seen.stream().filter(record -> key.equals(record.key())).findFirst().orElseThrow();
+  }
+}

@@ -1,0 +1,295 @@
+package dev.fleetq.coordinator.gate;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.fleetq.coordinator.testing.TestClients;
+import dev.fleetq.devstack.DevStack;
+import dev.fleetq.devstack.junit.ClientConfigs;
+import dev.fleetq.devstack.junit.TestNamespace;
+import dev.fleetq.devstack.junit.Topics;
+import dev.fleetq.exec.git.Git;
+import dev.fleetq.exec.sandbox.ProcessSandbox;
+import dev.fleetq.exec.testing.ExampleRepo;
+import dev.fleetq.model.gate.GateRequest;
+import dev.fleetq.model.id.JobId;
+import dev.fleetq.model.id.RepoId;
+import dev.fleetq.model.id.UnitId;
+import dev.fleetq.model.id.UnitKey;
+import dev.fleetq.model.id.WorkerId;
+import dev.fleetq.model.job.GateSpec;
+import dev.fleetq.model.job.RepoSpec;
+import dev.fleetq.model.state.GateBaseline;
+import dev.fleetq.model.state.RedisKeys;
+import dev.fleetq.model.unit.Event;
+import dev.fleetq.model.unit.UnitEvent;
+import dev.fleetq.model.unit.UnitStatus;
+import dev.fleetq.model.wire.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * A running {@link MergeGate} on its own topics and keys, an {@link ExampleRepo} origin, and the
+ * worker's side of the protocol: candidate branches made by cloning, editing, committing and
+ * pushing, gate requests, and the fence in Redis. Not thread-safe; one per test.
+ */
+final class GateHarness implements AutoCloseable {
+  static final Duration VERDICT_WAIT = Duration.ofSeconds(90);
+  static final JobId JOB = JobId.parse("job-gate");
+  static final Git WORKER_GIT =
+      new Git(new Git.Identity("fleetq worker w1", "w1@fleetq.invalid"), Duration.ofSeconds(30));
+  private static final Git GATE_GIT =
+      new Git(new Git.Identity("fleetq gate", "gate@fleetq.invalid"), Duration.ofSeconds(30));
+
+  final ExampleRepo repo;
+  final RedisKeys keys;
+  private final Path dir;
+  private final dev.fleetq.model.wire.Topics topics;
+  private final RedissonClient redis;
+  private final KafkaProducer<String, byte[]> producer;
+  private final KafkaConsumer<String, String> eventReader;
+  private final List<UnitEvent> events = new ArrayList<>();
+  private final MergeGate gate;
+
+  GateHarness(DevStack stack, TestNamespace namespace, Path dir) {
+    this.dir = dir;
+    this.repo = ExampleRepo.create(dir, 3, 3);
+    this.topics = new dev.fleetq.model.wire.Topics(namespace.topicPrefix());
+    this.keys = new RedisKeys(namespace.keyPrefix());
+    Topics.create(stack.bootstrapServers(), topics.gate(), 2);
+    Topics.create(stack.bootstrapServers(), topics.events(), 1);
+    Topics.create(stack.bootstrapServers(), topics.dlq(), 1);
+    this.redis = TestClients.redis(stack.redisUri());
+    this.producer = TestClients.producer(stack.bootstrapServers());
+    this.eventReader = new KafkaConsumer<>(ClientConfigs.consumer(stack.bootstrapServers()));
+    TopicPartition events = new TopicPartition(topics.events(), 0);
+    eventReader.assign(List.of(events));
+    eventReader.seekToBeginning(List.of(events));
+    GateConfig config =
+        GateConfig.defaults(stack.bootstrapServers(), dir.resolve("gate"))
+            .withNames(topics, keys, namespace.group(GateConfig.DEFAULT_GROUP_ID))
+            .withFailurePolicy(2, Duration.ofMillis(200));
+    this.gate =
+        new MergeGate(config, redis, producer, new ProcessSandbox(), GATE_GIT, Clock.systemUTC());
+    gate.start();
+  }
+
+  RepoId repoId() {
+    return RepoId.fromUrl(repo.url());
+  }
+
+  /**
+   * Records main's current commit and passing tests as the gate's baseline, as the planner does.
+   */
+  void savePlannersBaseline() {
+    Set<String> passing = Set.copyOf(repo.passing().stream().map(ExampleRepo::testId).toList());
+    saveBaseline(new GateBaseline(repoId(), repo.mainHead(), passing, Instant.now()));
+  }
+
+  void saveBaseline(GateBaseline baseline) {
+    redis
+        .getBucket(keys.gate(baseline.repo()), StringCodec.INSTANCE)
+        .set(Json.encodeToString(baseline));
+  }
+
+  Optional<GateBaseline> baseline() {
+    String json = redis.<String>getBucket(keys.gate(repoId()), StringCodec.INSTANCE).get();
+    return Optional.ofNullable(json).map(j -> Json.decode(j, GateBaseline.class));
+  }
+
+  /**
+   * A worker's candidate for {@code unit}: a clone of the current main with {@code writes} written
+   * and {@code deletes} removed, committed with provenance trailers and pushed as a unit branch.
+   */
+  Candidate candidate(String unit, Map<String, String> writes, List<String> deletes) {
+    try {
+      Path clone = dir.resolve("worker-" + unit);
+      WORKER_GIT.run(dir, "clone", "--quiet", repo.url(), clone.toString());
+      String branch = "fleetq/" + JOB + "/" + unit + "/a1";
+      WORKER_GIT.run(clone, "checkout", "--quiet", "-b", branch);
+      String base = WORKER_GIT.run(clone, "rev-parse", "HEAD");
+      for (Map.Entry<String, String> write : writes.entrySet()) {
+        Files.writeString(clone.resolve(write.getKey()), write.getValue() + "\n");
+      }
+      for (String path : deletes) {
+        WORKER_GIT.run(clone, "rm", "--quiet", path);
+      }
+      WORKER_GIT.run(clone, "add", "--all");
+      WORKER_GIT.run(
+          clone,
+          "commit",
+          "--quiet",
+          "-m",
+          "Work on "
+              + unit
+              + "\n\nFleetq-Job: "
+              + JOB
+              + "\nFleetq-Unit: "
+              + unit
+              + "\nFleetq-Attempt: 1");
+      WORKER_GIT.run(clone, "push", "--quiet", "origin", "HEAD:refs/heads/" + branch);
+      return new Candidate(
+          new UnitKey(JOB, UnitId.parse(unit)),
+          branch,
+          WORKER_GIT.run(clone, "rev-parse", "HEAD"),
+          base);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A fix of example test {@code n}, as an agent writes it. */
+  static Map.Entry<String, String> fix(int n) {
+    return Map.entry(String.format("src/f%02d.txt", n), ExampleRepo.fixedContent(n));
+  }
+
+  /** A break of example test {@code n}. */
+  static Map.Entry<String, String> breaking(int n) {
+    return Map.entry(String.format("src/f%02d.txt", n), "broken-by-agent");
+  }
+
+  GateRequest request(Candidate candidate, int attempt) {
+    return request(candidate, attempt, ExampleRepo.TEST_COMMAND);
+  }
+
+  GateRequest request(Candidate candidate, int attempt, String testCommand) {
+    return new GateRequest(
+        candidate.key().job(),
+        candidate.key().unit(),
+        attempt,
+        WorkerId.parse("w1"),
+        new RepoSpec(repo.url(), "main"),
+        candidate.branch(),
+        candidate.commit(),
+        candidate.base(),
+        List.of(),
+        new GateSpec(testCommand, List.of(ExampleRepo.REPORT_GLOB), Duration.ofMinutes(1)),
+        Instant.now());
+  }
+
+  /** Sets the unit's fencing epoch, as the publisher does. */
+  void setAttempt(UnitKey unit, int attempt) {
+    redis.getBucket(keys.attempt(unit), StringCodec.INSTANCE).set(Integer.toString(attempt));
+  }
+
+  /** Publishes the request on the gate topic, as the worker does after its push. */
+  void send(GateRequest request) {
+    try {
+      producer
+          .send(new ProducerRecord<>(topics.gate(), request.repoId().value(), Json.encode(request)))
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not send " + request.key(), e);
+    }
+  }
+
+  /** Publishes raw bytes on the gate topic, as a broken producer might. */
+  void sendRaw(String value) {
+    try {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topics.gate(), repoId().value(), value.getBytes(StandardCharsets.UTF_8)))
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not send a raw record", e);
+    }
+  }
+
+  /** Waits for the first record on the dead-letter topic. */
+  ConsumerRecord<String, String> awaitDeadLetter(String bootstrapServers) {
+    List<ConsumerRecord<String, String>> letters = new ArrayList<>();
+    try (KafkaConsumer<String, String> reader =
+        new KafkaConsumer<>(ClientConfigs.consumer(bootstrapServers))) {
+      TopicPartition dlq = new TopicPartition(topics.dlq(), 0);
+      reader.assign(List.of(dlq));
+      reader.seekToBeginning(List.of(dlq));
+      await()
+          .atMost(VERDICT_WAIT)
+          .until(
+              () -> {
+                reader.poll(Duration.ofMillis(100)).forEach(letters::add);
+                return !letters.isEmpty();
+              });
+    }
+    return letters.get(0);
+  }
+
+  /** Sets the fence to the request's attempt and sends it. */
+  void submit(GateRequest request) {
+    setAttempt(request.key(), request.attempt());
+    send(request);
+  }
+
+  /** Waits for the {@code count}-th verdict ({@code LANDED} or {@code RETRYING}) on the unit. */
+  UnitEvent awaitVerdict(UnitKey unit, int count) {
+    await()
+        .atMost(VERDICT_WAIT)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> verdicts(unit).size() >= count);
+    return verdicts(unit).get(count - 1);
+  }
+
+  UnitEvent awaitVerdict(UnitKey unit) {
+    return awaitVerdict(unit, 1);
+  }
+
+  /** Every event read so far about the unit. */
+  List<UnitEvent> events(UnitKey unit) {
+    for (ConsumerRecord<String, String> record : eventReader.poll(Duration.ofMillis(50))) {
+      if (Json.decode(record.value(), Event.class) instanceof UnitEvent event) {
+        events.add(event);
+      }
+    }
+    return events.stream().filter(event -> event.key().equals(unit)).toList();
+  }
+
+  private List<UnitEvent> verdicts(UnitKey unit) {
+    return events(unit).stream()
+        .filter(e -> e.status() == UnitStatus.LANDED || e.status() == UnitStatus.RETRYING)
+        .toList();
+  }
+
+  Optional<String> landed(UnitKey unit) {
+    return Optional.ofNullable(
+        redis.<String>getBucket(keys.landed(unit), StringCodec.INSTANCE).get());
+  }
+
+  /** A file as it is on the origin's main. */
+  String onMain(String path) {
+    return WORKER_GIT.run(repo.origin(), "show", "main:" + path);
+  }
+
+  @Override
+  public void close() {
+    try {
+      gate.close();
+    } finally {
+      eventReader.close(CloseOptions.timeout(ClientConfigs.CLOSE_TIMEOUT));
+      producer.close(ClientConfigs.CLOSE_TIMEOUT);
+      TestClients.shutdown(redis);
+    }
+  }
+
+  /** A pushed candidate branch. */
+  record Candidate(UnitKey key, String branch, String commit, String base) {}
+}

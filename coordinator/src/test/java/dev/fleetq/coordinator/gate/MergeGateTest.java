@@ -1,0 +1,296 @@
+package dev.fleetq.coordinator.gate;
+
+import static dev.fleetq.coordinator.gate.GateHarness.breaking;
+import static dev.fleetq.coordinator.gate.GateHarness.fix;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleetq.coordinator.gate.GateHarness.Candidate;
+import dev.fleetq.devstack.DevStack;
+import dev.fleetq.devstack.junit.TestNamespace;
+import dev.fleetq.devstack.junit.WithDevStack;
+import dev.fleetq.exec.testing.ExampleRepo;
+import dev.fleetq.model.state.GateBaseline;
+import dev.fleetq.model.unit.Reason;
+import dev.fleetq.model.unit.UnitEvent;
+import dev.fleetq.model.unit.UnitStatus;
+import dev.fleetq.model.wire.DeadLetterHeaders;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gate against a real origin with failing shell tests, real Kafka and real Redis. The example
+ * repository has tests 1 to 3 failing and 4 to 6 passing on the initial main.
+ */
+@WithDevStack
+class MergeGateTest {
+  @TempDir Path dir;
+  private GateHarness harness;
+
+  @BeforeEach
+  void startGate(DevStack stack, TestNamespace namespace) {
+    harness = new GateHarness(stack, namespace, dir);
+  }
+
+  @AfterEach
+  void stopGate() {
+    harness.close();
+  }
+
+  @Test
+  void candidateThatFixesATestLandsOnMainAsOneMergeCommit() {
+    harness.savePlannersBaseline();
+    String oldMain = harness.repo.mainHead();
+    Candidate candidate = harness.candidate("u1", Map.ofEntries(fix(1)), List.of());
+
+    harness.submit(harness.request(candidate, 1));
+    UnitEvent verdict = harness.awaitVerdict(candidate.key());
+
+    String newMain = harness.repo.mainHead();
+    assertThat(verdict.status()).as("verdict (%s)", verdict.detail()).isEqualTo(UnitStatus.LANDED);
+    assertThat(verdict.detail().lines().findFirst()).as("landed commit").contains(newMain);
+    assertThat(verdict.detail()).as("fixed tests").contains("fixed: " + ExampleRepo.testId(1));
+    assertThat(newMain).as("main moved").isNotEqualTo(oldMain);
+    assertThat(harness.onMain("src/f01.txt")).as("fixed file on main").isEqualTo("fixed-01");
+    assertThat(harness.repo.mainLog("%s|%P").get(0))
+        .as("main's merge commit and its parents")
+        .isEqualTo("Land " + candidate.key() + " attempt 1|" + oldMain + " " + candidate.commit());
+    assertThat(harness.baseline().orElseThrow().passing())
+        .as("baseline's passing tests")
+        .containsExactlyInAnyOrder(
+            ExampleRepo.testId(1),
+            ExampleRepo.testId(4),
+            ExampleRepo.testId(5),
+            ExampleRepo.testId(6));
+    assertThat(harness.baseline().orElseThrow().commit()).as("baseline commit").isEqualTo(newMain);
+    assertThat(harness.landed(candidate.key())).as("landed mark").contains(newMain);
+    assertThat(harness.events(candidate.key()).get(0).status())
+        .as("first event")
+        .isEqualTo(UnitStatus.GATING);
+  }
+
+  @Test
+  void candidateThatBreaksAPassingTestIsRefusedWithTheBrokenTestNamed() {
+    harness.savePlannersBaseline();
+    String oldMain = harness.repo.mainHead();
+    Candidate candidate = harness.candidate("u2", Map.ofEntries(fix(2), breaking(5)), List.of());
+
+    harness.submit(harness.request(candidate, 1));
+    UnitEvent verdict = harness.awaitVerdict(candidate.key());
+
+    assertThat(verdict.status()).as("verdict").isEqualTo(UnitStatus.RETRYING);
+    assertThat(verdict.reason()).as("reason").isEqualTo(Reason.REGRESSION);
+    assertThat(verdict.detail())
+        .as("refusal")
+        .contains(ExampleRepo.testId(5) + ": expected fixed-05 in src/f05.txt, got broken-by-agent")
+        .doesNotContain(ExampleRepo.testId(2) + ":");
+    assertThat(harness.repo.mainHead()).as("main").isEqualTo(oldMain);
+    assertThat(harness.landed(candidate.key())).as("landed mark").isEmpty();
+  }
+
+  @Test
+  void staleAttemptsAndAlreadyLandedUnitsAreRefused() {
+    harness.savePlannersBaseline();
+    String oldMain = harness.repo.mainHead();
+    Candidate stale = harness.candidate("u3", Map.ofEntries(fix(3)), List.of());
+    harness.setAttempt(stale.key(), 2);
+
+    harness.send(harness.request(stale, 1));
+    UnitEvent staleVerdict = harness.awaitVerdict(stale.key());
+
+    assertThat(staleVerdict.reason())
+        .as("stale verdict (%s)", staleVerdict.detail())
+        .isEqualTo(Reason.STALE_ATTEMPT);
+    assertThat(staleVerdict.attempt()).as("stale verdict's attempt").isEqualTo(1);
+    assertThat(harness.events(stale.key()))
+        .as("events of the stale attempt")
+        .extracting(UnitEvent::status)
+        .containsExactly(UnitStatus.RETRYING);
+    assertThat(harness.repo.mainHead()).as("main after the stale attempt").isEqualTo(oldMain);
+
+    Candidate fresh = harness.candidate("u4", Map.ofEntries(fix(1)), List.of());
+    harness.submit(harness.request(fresh, 1));
+    assertThat(harness.awaitVerdict(fresh.key()).status())
+        .as("first verdict")
+        .isEqualTo(UnitStatus.LANDED);
+    String landedMain = harness.repo.mainHead();
+    harness.send(harness.request(fresh, 1));
+    UnitEvent again = harness.awaitVerdict(fresh.key(), 2);
+
+    assertThat(again.status()).as("second verdict").isEqualTo(UnitStatus.RETRYING);
+    assertThat(again.reason()).as("second verdict's reason").isEqualTo(Reason.STALE_ATTEMPT);
+    assertThat(again.detail())
+        .as("second verdict's detail")
+        .contains("already landed as " + landedMain);
+    assertThat(harness.repo.mainHead()).as("main after the duplicate").isEqualTo(landedMain);
+  }
+
+  @Test
+  void candidateThatDeletesAPassingTestIsRefused() {
+    harness.savePlannersBaseline();
+    String oldMain = harness.repo.mainHead();
+    Candidate candidate = harness.candidate("u5", Map.ofEntries(fix(1)), List.of("tests/t04.sh"));
+
+    harness.submit(harness.request(candidate, 1));
+    UnitEvent verdict = harness.awaitVerdict(candidate.key());
+
+    assertThat(verdict.reason()).as("reason").isEqualTo(Reason.REGRESSION);
+    assertThat(verdict.detail()).as("refusal").contains(ExampleRepo.testId(4) + ": missing");
+    assertThat(harness.repo.mainHead()).as("main").isEqualTo(oldMain);
+  }
+
+  @Test
+  void twoCandidatesFromTheSameOldMainBothLandAndKeepEveryPassingTest() {
+    harness.savePlannersBaseline();
+    Candidate first = harness.candidate("u6", Map.ofEntries(fix(1)), List.of());
+    Candidate second = harness.candidate("u7", Map.ofEntries(fix(2)), List.of());
+    assertThat(second.base()).as("both candidates' base").isEqualTo(first.base());
+
+    harness.submit(harness.request(first, 1));
+    harness.submit(harness.request(second, 1));
+
+    assertThat(harness.awaitVerdict(first.key()).status())
+        .as("first verdict")
+        .isEqualTo(UnitStatus.LANDED);
+    UnitEvent secondVerdict = harness.awaitVerdict(second.key());
+    assertThat(secondVerdict.status())
+        .as("second verdict (%s)", secondVerdict.detail())
+        .isEqualTo(UnitStatus.LANDED);
+    assertThat(harness.repo.mainLog("%s").subList(0, 2))
+        .as("main's two newest commits")
+        .containsExactly(
+            "Land " + second.key() + " attempt 1", "Land " + first.key() + " attempt 1");
+    assertThat(List.of(harness.onMain("src/f01.txt"), harness.onMain("src/f02.txt")))
+        .as("both fixes on main")
+        .containsExactly("fixed-01", "fixed-02");
+    GateBaseline baseline = harness.baseline().orElseThrow();
+    assertThat(baseline.commit()).as("baseline commit").isEqualTo(harness.repo.mainHead());
+    assertThat(baseline.passing())
+        .as("passing on main")
+        .containsExactlyInAnyOrder(
+            ExampleRepo.testId(1),
+            ExampleRepo.testId(2),
+            ExampleRepo.testId(4),
+            ExampleRepo.testId(5),
+            ExampleRepo.testId(6));
+  }
+
+  @Test
+  void candidateThatConflictsWithTheNewMainIsRefused() {
+    harness.savePlannersBaseline();
+    Candidate first = harness.candidate("u8", Map.ofEntries(fix(1)), List.of());
+    Candidate second = harness.candidate("u9", Map.of("src/f01.txt", "another-fix"), List.of());
+
+    harness.submit(harness.request(first, 1));
+    assertThat(harness.awaitVerdict(first.key()).status())
+        .as("first verdict")
+        .isEqualTo(UnitStatus.LANDED);
+    String main = harness.repo.mainHead();
+    harness.submit(harness.request(second, 1));
+    UnitEvent verdict = harness.awaitVerdict(second.key());
+
+    assertThat(verdict.reason()).as("reason").isEqualTo(Reason.CONFLICT);
+    assertThat(verdict.detail()).as("refusal").contains("src/f01.txt");
+    assertThat(harness.repo.mainHead()).as("main").isEqualTo(main);
+  }
+
+  @Test
+  void missingBaselineIsMeasuredOnMainBeforeGating() {
+    Candidate candidate = harness.candidate("u10", Map.ofEntries(fix(1), breaking(6)), List.of());
+
+    harness.submit(harness.request(candidate, 1));
+    UnitEvent verdict = harness.awaitVerdict(candidate.key());
+
+    assertThat(verdict.reason()).as("reason (%s)", verdict.detail()).isEqualTo(Reason.REGRESSION);
+    assertThat(verdict.detail())
+        .as("refusal")
+        .contains(ExampleRepo.testId(6) + ": expected fixed-06");
+    GateBaseline measured = harness.baseline().orElseThrow();
+    assertThat(measured.commit()).as("measured commit").isEqualTo(harness.repo.mainHead());
+    assertThat(measured.passing())
+        .as("measured passing tests")
+        .containsExactlyInAnyOrder(
+            ExampleRepo.testId(4), ExampleRepo.testId(5), ExampleRepo.testId(6));
+  }
+
+  @Test
+  void baselineOfAnOlderMainIsMeasuredAgain() {
+    String oldMain = harness.repo.mainHead();
+    Candidate outside = harness.candidate("outside", Map.ofEntries(fix(3)), List.of());
+    GateHarness.WORKER_GIT.run(
+        harness.repo.origin(), "update-ref", "refs/heads/main", outside.commit(), oldMain);
+    harness.saveBaseline(
+        new GateBaseline(
+            harness.repoId(),
+            oldMain,
+            Set.of(ExampleRepo.testId(4), ExampleRepo.testId(5), ExampleRepo.testId(6)),
+            Instant.now()));
+    Candidate candidate = harness.candidate("u11", Map.ofEntries(fix(1), breaking(3)), List.of());
+
+    harness.submit(harness.request(candidate, 1));
+    UnitEvent verdict = harness.awaitVerdict(candidate.key());
+
+    assertThat(verdict.reason()).as("reason (%s)", verdict.detail()).isEqualTo(Reason.REGRESSION);
+    assertThat(verdict.detail())
+        .as("refusal")
+        .contains(ExampleRepo.testId(3) + ": expected fixed-03");
+    assertThat(harness.baseline().orElseThrow().commit())
+        .as("baseline commit")
+        .isEqualTo(outside.commit());
+  }
+
+  @Test
+  void mainThatMovesUnderThePushIsMergedAgainAndLanded() throws Exception {
+    harness.savePlannersBaseline();
+    Candidate candidate = harness.candidate("u12", Map.ofEntries(fix(1)), List.of());
+    Path outside = dir.resolve("outside-clone");
+    GateHarness.WORKER_GIT.run(dir, "clone", "--quiet", harness.repo.url(), outside.toString());
+    Files.writeString(outside.resolve("src/f03.txt"), ExampleRepo.fixedContent(3) + "\n");
+    GateHarness.WORKER_GIT.run(outside, "commit", "--quiet", "-am", "Fixed outside fleetq");
+    String outsideCommit = GateHarness.WORKER_GIT.run(outside, "rev-parse", "HEAD");
+    Path marker = dir.resolve("moved-main");
+    // The first test run, on the candidate, moves main in the origin before the gate can push.
+    String testCommand =
+        "./run-tests.sh; s=$?; if [ ! -e %s ]; then touch %s; git -C %s push -q origin HEAD:main; fi; exit $s"
+            .formatted(marker, marker, outside);
+
+    harness.submit(harness.request(candidate, 1, testCommand));
+    UnitEvent verdict = harness.awaitVerdict(candidate.key());
+
+    assertThat(verdict.status()).as("verdict (%s)", verdict.detail()).isEqualTo(UnitStatus.LANDED);
+    assertThat(harness.repo.mainLog("%s|%P").get(0))
+        .as("main's merge commit and its parents")
+        .isEqualTo(
+            "Land " + candidate.key() + " attempt 1|" + outsideCommit + " " + candidate.commit());
+    assertThat(List.of(harness.onMain("src/f01.txt"), harness.onMain("src/f03.txt")))
+        .as("both changes on main")
+        .containsExactly("fixed-01", "fixed-03");
+    assertThat(harness.landed(candidate.key())).as("landed mark").contains(harness.repo.mainHead());
+  }
+
+  @Test
+  void unreadableRequestIsDeadLetteredAndDoesNotBlockTheRepository(DevStack stack) {
+    harness.savePlannersBaseline();
+    Candidate candidate = harness.candidate("u13", Map.ofEntries(fix(1)), List.of());
+
+    harness.sendRaw("{\"jobId\": \"job-gate\", \"attempt\": \"one\"}");
+    harness.submit(harness.request(candidate, 1));
+
+    ConsumerRecord<String, String> letter = harness.awaitDeadLetter(stack.bootstrapServers());
+    assertThat(new String(letter.headers().lastHeader(DeadLetterHeaders.ERROR_PATH).value(), UTF_8))
+        .as("dead letter's error path")
+        .isEqualTo("attempt");
+    assertThat(harness.awaitVerdict(candidate.key()).status())
+        .as("verdict of the next request")
+        .isEqualTo(UnitStatus.LANDED);
+  }
+}
