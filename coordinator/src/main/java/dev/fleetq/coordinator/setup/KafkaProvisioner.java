@@ -1,0 +1,157 @@
+package dev.fleetq.coordinator.setup;
+
+import dev.fleetq.model.wire.Topics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes sure fleetq's five topics exist and are ready before anyone produces, and that the workers'
+ * share group starts at the earliest offset. Safe to run on every start and from several
+ * coordinators at once: an existing topic is left as it is, whatever its partition count.
+ *
+ * <p>Ready means every partition has a leader: {@code createTopics} returns once the controller
+ * knows the topic, a moment before the broker leads its partitions, and an idempotent producer that
+ * writes in that moment can lose its first batch to {@code OutOfOrderSequence}. A {@code
+ * ListOffsets} request is answered only by a partition's leader, so its success is the signal.
+ *
+ * <p>Not thread-safe; run it from the thread that starts the coordinator.
+ */
+public final class KafkaProvisioner {
+  /** Partitions of the jobs topic: jobs are few and planned on a bounded pool. */
+  public static final int JOBS_PARTITIONS = 3;
+
+  /** Partitions of the events topic, keyed by job: the projector's parallelism across nodes. */
+  public static final int EVENTS_PARTITIONS = 6;
+
+  /** Partitions of the gate topic, keyed by repository: the gate's parallelism across nodes. */
+  public static final int GATE_PARTITIONS = 6;
+
+  /** Partitions of the dead-letter topic, read by people and tools. */
+  public static final int DLQ_PARTITIONS = 1;
+
+  /** The share group setting without which a new group skips what was produced before it. */
+  static final String SHARE_AUTO_OFFSET_RESET = "share.auto.offset.reset";
+
+  private static final Logger log = LoggerFactory.getLogger(KafkaProvisioner.class);
+
+  private final Admin admin;
+  private final Topics topics;
+  private final int unitsPartitions;
+  private final Duration timeout;
+
+  /**
+   * @param admin a connected admin client, owned by the caller
+   * @param unitsPartitions partitions of the units topic when it is created
+   * @param timeout the bound on each admin call
+   */
+  public KafkaProvisioner(Admin admin, Topics topics, int unitsPartitions, Duration timeout) {
+    this.admin = admin;
+    this.topics = topics;
+    this.unitsPartitions = unitsPartitions;
+    this.timeout = timeout;
+  }
+
+  /**
+   * Creates the missing topics, waits until every partition of every topic has a leader, and sets
+   * the workers' share group to start at the earliest offset.
+   *
+   * @throws IllegalStateException when Kafka does not answer in time or refuses
+   */
+  public void provision() {
+    createMissingTopics();
+    awaitLeaders();
+    startShareGroupFromEarliest();
+  }
+
+  /** The partition count each topic is created with. */
+  public Map<String, Integer> partitions() {
+    return Map.of(
+        topics.jobs(), JOBS_PARTITIONS,
+        topics.units(), unitsPartitions,
+        topics.events(), EVENTS_PARTITIONS,
+        topics.gate(), GATE_PARTITIONS,
+        topics.dlq(), DLQ_PARTITIONS);
+  }
+
+  private void createMissingTopics() {
+    Set<String> existing = await(admin.listTopics().names(), "list topics");
+    List<NewTopic> missing =
+        partitions().entrySet().stream()
+            .filter(topic -> !existing.contains(topic.getKey()))
+            // The broker's default replication factor: 1 on a laptop, 3 on a real cluster.
+            .map(
+                topic ->
+                    new NewTopic(topic.getKey(), Optional.of(topic.getValue()), Optional.empty()))
+            .toList();
+    if (missing.isEmpty()) {
+      return;
+    }
+    Map<String, KafkaFuture<Void>> results = admin.createTopics(missing).values();
+    for (Map.Entry<String, KafkaFuture<Void>> result : results.entrySet()) {
+      try {
+        await(result.getValue(), "create topic " + result.getKey());
+        log.info("Created topic {}", result.getKey());
+      } catch (IllegalStateException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+        // Another coordinator created it a moment ago.
+      }
+    }
+  }
+
+  private void awaitLeaders() {
+    Map<String, TopicDescription> described =
+        await(admin.describeTopics(topics.all()).allTopicNames(), "describe topics");
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    described.values().stream()
+        .flatMap(
+            topic ->
+                topic.partitions().stream()
+                    .map(partition -> new TopicPartition(topic.name(), partition.partition())))
+        .forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+    await(admin.listOffsets(latest).all(), "find the leaders of " + latest.size() + " partitions");
+  }
+
+  private void startShareGroupFromEarliest() {
+    ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, topics.workerShareGroup());
+    AlterConfigOp earliest =
+        new AlterConfigOp(
+            new ConfigEntry(SHARE_AUTO_OFFSET_RESET, "earliest"), AlterConfigOp.OpType.SET);
+    await(
+        admin.incrementalAlterConfigs(Map.of(group, List.of(earliest))).all(),
+        "configure share group " + topics.workerShareGroup());
+  }
+
+  private <T> T await(KafkaFuture<T> future, String what) {
+    try {
+      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting to " + what, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot " + what + ": " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("cannot " + what + " within " + timeout, e);
+    }
+  }
+}
