@@ -2,6 +2,7 @@ package dev.fleetq.coordinator.setup;
 
 import dev.fleetq.model.wire.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -19,6 +21,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +54,8 @@ public final class KafkaProvisioner {
   /** The share group setting without which a new group skips what was produced before it. */
   static final String SHARE_AUTO_OFFSET_RESET = "share.auto.offset.reset";
 
+  private static final Duration METADATA_RETRY = Duration.ofMillis(100);
+
   private static final Logger log = LoggerFactory.getLogger(KafkaProvisioner.class);
 
   private final Admin admin;
@@ -77,8 +82,7 @@ public final class KafkaProvisioner {
    * @throws IllegalStateException when Kafka does not answer in time or refuses
    */
   public void provision() {
-    createMissingTopics();
-    awaitLeaders();
+    awaitLeaders(createMissingTopics());
     startShareGroupFromEarliest();
   }
 
@@ -92,18 +96,22 @@ public final class KafkaProvisioner {
         topics.dlq(), DLQ_PARTITIONS);
   }
 
-  private void createMissingTopics() {
+  /**
+   * Creates the topics that do not exist yet.
+   *
+   * @return the partition count of every topic
+   */
+  private Map<String, Integer> createMissingTopics() {
     Set<String> existing = await(admin.listTopics().names(), "list topics");
-    List<NewTopic> missing =
-        partitions().entrySet().stream()
-            .filter(topic -> !existing.contains(topic.getKey()))
-            // The broker's default replication factor: 1 on a laptop, 3 on a real cluster.
-            .map(
-                topic ->
-                    new NewTopic(topic.getKey(), Optional.of(topic.getValue()), Optional.empty()))
-            .toList();
-    if (missing.isEmpty()) {
-      return;
+    Map<String, Integer> counts = new HashMap<>();
+    List<NewTopic> missing = new ArrayList<>();
+    for (Map.Entry<String, Integer> topic : partitions().entrySet()) {
+      if (existing.contains(topic.getKey())) {
+        continue;
+      }
+      // The broker's default replication factor: 1 on a laptop, 3 on a real cluster.
+      missing.add(new NewTopic(topic.getKey(), Optional.of(topic.getValue()), Optional.empty()));
+      counts.put(topic.getKey(), topic.getValue());
     }
     Map<String, KafkaFuture<Void>> results = admin.createTopics(missing).values();
     for (Map.Entry<String, KafkaFuture<Void>> result : results.entrySet()) {
@@ -114,22 +122,68 @@ public final class KafkaProvisioner {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
         }
-        // Another coordinator created it a moment ago.
+        // Another coordinator created it a moment ago, perhaps with other partition counts.
+        counts.remove(result.getKey());
+      }
+    }
+    List<String> others =
+        topics.all().stream().filter(topic -> !counts.containsKey(topic)).toList();
+    counts.putAll(describe(others));
+    return counts;
+  }
+
+  /** The partition counts of topics that someone else created. */
+  private Map<String, Integer> describe(List<String> names) {
+    if (names.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, TopicDescription> described =
+        retrying(() -> admin.describeTopics(names).allTopicNames(), "describe topics " + names);
+    Map<String, Integer> counts = new HashMap<>();
+    described.forEach((name, topic) -> counts.put(name, topic.partitions().size()));
+    return counts;
+  }
+
+  private void awaitLeaders(Map<String, Integer> counts) {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    counts.forEach(
+        (topic, partitions) -> {
+          for (int partition = 0; partition < partitions; partition++) {
+            latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+          }
+        });
+    retrying(
+        () -> admin.listOffsets(latest).all(),
+        "find the leaders of " + latest.size() + " partitions");
+  }
+
+  /**
+   * Calls Kafka until it answers or the timeout passes. For a moment after a topic is created, the
+   * broker that answers may not know it yet, or its partitions may have no leader; Kafka reports
+   * those as retriable errors, which the admin client does not always retry itself.
+   */
+  private <T> T retrying(Supplier<KafkaFuture<T>> call, String what) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        return await(call.get(), what);
+      } catch (IllegalStateException e) {
+        if (!(e.getCause() instanceof RetriableException) || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        log.debug("Retrying to {}: {}", what, e.getCause().toString());
+        pause();
       }
     }
   }
 
-  private void awaitLeaders() {
-    Map<String, TopicDescription> described =
-        await(admin.describeTopics(topics.all()).allTopicNames(), "describe topics");
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    described.values().stream()
-        .flatMap(
-            topic ->
-                topic.partitions().stream()
-                    .map(partition -> new TopicPartition(topic.name(), partition.partition())))
-        .forEach(partition -> latest.put(partition, OffsetSpec.latest()));
-    await(admin.listOffsets(latest).all(), "find the leaders of " + latest.size() + " partitions");
+  private static void pause() {
+    try {
+      Thread.sleep(METADATA_RETRY.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for topic metadata", e);
+    }
   }
 
   private void startShareGroupFromEarliest() {
