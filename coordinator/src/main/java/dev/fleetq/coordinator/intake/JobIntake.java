@@ -1,5 +1,6 @@
 package dev.fleetq.coordinator.intake;
 
+import dev.fleetq.coordinator.LogContext;
 import dev.fleetq.coordinator.kafka.DeadLetters;
 import dev.fleetq.coordinator.kafka.EventLog;
 import dev.fleetq.coordinator.kafka.RecordLoop;
@@ -25,7 +26,6 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Reads submitted jobs from the jobs topic, records each one, and hands it to the planner.
@@ -141,21 +141,24 @@ public final class JobIntake implements AutoCloseable {
     JobSpec submitted = decode(record);
     JobId id = JobIds.of(submitted, record);
     JobSpec job = submitted.id() == null ? submitted.withId(id) : submitted;
-    try (MDC.MDCCloseable mdc = MDC.putCloseable("job", id.value())) {
-      RBucket<String> spec = redis.getBucket(keys.jobSpec(id), StringCodec.INSTANCE);
-      if (isKnown(spec, job)) {
-        log.info(
-            "Job {} is already recorded; skipping its record at offset {}", id, record.offset());
-        return;
-      }
-      events.emit(new JobEvent(id, JobStatus.ACCEPTED, 0, null, clock.instant()));
-      if (!spec.setIfAbsent(Json.encodeToString(job))) {
-        log.info("Job {} was recorded by another coordinator a moment ago", id);
-        return;
-      }
-      log.info("Accepted job {}", id);
-      planners.execute(new Planning(job));
+    LogContext.inJob(id, () -> record(job, record.offset()));
+  }
+
+  /** Records an accepted job and queues it for planning, unless it is known already. */
+  private void record(JobSpec job, long offset) {
+    JobId id = job.id();
+    RBucket<String> spec = redis.getBucket(keys.jobSpec(id), StringCodec.INSTANCE);
+    if (isKnown(spec, job)) {
+      log.info("Job {} is already recorded; skipping its record at offset {}", id, offset);
+      return;
     }
+    events.emit(new JobEvent(id, JobStatus.ACCEPTED, 0, null, clock.instant()));
+    if (!spec.setIfAbsent(Json.encodeToString(job))) {
+      log.info("Job {} was recorded by another coordinator a moment ago", id);
+      return;
+    }
+    log.info("Accepted job {}", id);
+    planners.execute(new Planning(job));
   }
 
   private static JobSpec decode(ConsumerRecord<byte[], byte[]> record) {

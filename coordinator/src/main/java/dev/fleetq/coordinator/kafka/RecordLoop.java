@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -146,7 +147,7 @@ public final class RecordLoop implements AutoCloseable {
       log.error("{} stopped: {}", name, e.toString(), e);
     } finally {
       running = false;
-      consumer.close(settings.closeTimeout());
+      consumer.close(CloseOptions.timeout(settings.closeTimeout()));
       log.info("{} stopped", name);
     }
   }

@@ -1,5 +1,6 @@
 package dev.fleetq.coordinator.plan;
 
+import dev.fleetq.coordinator.LogContext;
 import dev.fleetq.coordinator.kafka.EventLog;
 import dev.fleetq.coordinator.publish.UnitPublisher;
 import dev.fleetq.exec.git.Git;
@@ -27,7 +28,6 @@ import java.util.stream.Stream;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Turns an accepted job into units and publishes their first attempts: emits {@code PLANNING}, then
@@ -82,7 +82,11 @@ public final class Planner {
    */
   public void plan(JobSpec job) {
     JobId id = Objects.requireNonNull(job.id(), "an accepted job has an id");
-    try (MDC.MDCCloseable mdc = MDC.putCloseable("job", id.value())) {
+    LogContext.inJob(id, () -> planLogged(id, job));
+  }
+
+  private void planLogged(JobId id, JobSpec job) {
+    try {
       emit(id, JobStatus.PLANNING, 0, null);
       Draft draft = draft(job);
       if (draft.units().isEmpty()) {

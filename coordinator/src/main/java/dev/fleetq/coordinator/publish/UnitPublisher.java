@@ -1,5 +1,6 @@
 package dev.fleetq.coordinator.publish;
 
+import dev.fleetq.coordinator.LogContext;
 import dev.fleetq.coordinator.kafka.EventLog;
 import dev.fleetq.coordinator.kafka.Sender;
 import dev.fleetq.model.id.UnitKey;
@@ -23,7 +24,6 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The one place that puts attempts of units on the units topic and owns each unit's fencing epoch,
@@ -75,27 +75,29 @@ public final class UnitPublisher {
    * @throws dev.fleetq.coordinator.kafka.TransientFailure when Kafka does not acknowledge in time
    */
   public PublishOutcome publish(WorkUnit unit) {
-    try (MDC.MDCCloseable job = MDC.putCloseable("job", unit.jobId().value());
-        MDC.MDCCloseable u = MDC.putCloseable("unit", unit.key().value())) {
-      if (!raiseFence(unit.key(), unit.attempt())) {
-        log.info("Not publishing attempt {} of {}: a newer attempt exists", unit.attempt(), unit);
-        return PublishOutcome.STALE;
-      }
-      sender.send(unitsTopic, unit.key().value(), Json.encode(unit), List.of());
-      spec(unit.key()).set(Json.encodeToString(unit));
-      events.emit(
-          new UnitEvent(
-              unit.jobId(),
-              unit.unitId(),
-              unit.attempt(),
-              UnitStatus.PUBLISHED,
-              null,
-              null,
-              null,
-              clock.instant()));
-      log.info("Published attempt {} of {}", unit.attempt(), unit.key());
-      return PublishOutcome.PUBLISHED;
+    return LogContext.inUnit(unit.key(), () -> send(unit));
+  }
+
+  private PublishOutcome send(WorkUnit unit) {
+    if (!raiseFence(unit.key(), unit.attempt())) {
+      log.info(
+          "Not publishing attempt {} of {}: a newer attempt exists", unit.attempt(), unit.key());
+      return PublishOutcome.STALE;
     }
+    sender.send(unitsTopic, unit.key().value(), Json.encode(unit), List.of());
+    spec(unit.key()).set(Json.encodeToString(unit));
+    events.emit(
+        new UnitEvent(
+            unit.jobId(),
+            unit.unitId(),
+            unit.attempt(),
+            UnitStatus.PUBLISHED,
+            null,
+            null,
+            null,
+            clock.instant()));
+    log.info("Published attempt {} of {}", unit.attempt(), unit.key());
+    return PublishOutcome.PUBLISHED;
   }
 
   /**
@@ -106,27 +108,28 @@ public final class UnitPublisher {
    * <p>Idempotent: a failure of an attempt that is no longer the unit's latest does nothing.
    */
   public RetryOutcome retry(UnitKey key, AttemptFailure failure) {
-    try (MDC.MDCCloseable job = MDC.putCloseable("job", key.job().value());
-        MDC.MDCCloseable u = MDC.putCloseable("unit", key.value())) {
-      String stored = spec(key).get();
-      if (stored == null) {
-        log.warn("Cannot retry {}: no attempt of it was published", key);
-        return RetryOutcome.UNKNOWN_UNIT;
-      }
-      WorkUnit latest = Json.decode(stored, WorkUnit.class);
-      if (failure.attempt() != latest.attempt()) {
-        log.debug("Attempt {} of {} was already handled", failure.attempt(), key);
-        return RetryOutcome.ALREADY_HANDLED;
-      }
-      if (!failure.reason().retryable() || latest.attempt() >= latest.agent().maxAttempts()) {
-        return fail(latest, failure);
-      }
-      if (!moveFence(key, latest.attempt())) {
-        return RetryOutcome.ALREADY_HANDLED;
-      }
-      publish(latest.nextAttempt(previousFailure(failure), clock.instant()));
-      return RetryOutcome.REPUBLISHED;
+    return LogContext.inUnit(key, () -> decide(key, failure));
+  }
+
+  private RetryOutcome decide(UnitKey key, AttemptFailure failure) {
+    String stored = spec(key).get();
+    if (stored == null) {
+      log.warn("Cannot retry {}: no attempt of it was published", key);
+      return RetryOutcome.UNKNOWN_UNIT;
     }
+    WorkUnit latest = Json.decode(stored, WorkUnit.class);
+    if (failure.attempt() != latest.attempt()) {
+      log.debug("Attempt {} of {} was already handled", failure.attempt(), key);
+      return RetryOutcome.ALREADY_HANDLED;
+    }
+    if (!failure.reason().retryable() || latest.attempt() >= latest.agent().maxAttempts()) {
+      return fail(latest, failure);
+    }
+    if (!moveFence(key, latest.attempt())) {
+      return RetryOutcome.ALREADY_HANDLED;
+    }
+    publish(latest.nextAttempt(previousFailure(failure), clock.instant()));
+    return RetryOutcome.REPUBLISHED;
   }
 
   private RetryOutcome fail(WorkUnit latest, AttemptFailure failure) {

@@ -1,5 +1,6 @@
 package dev.fleetq.coordinator.reap;
 
+import dev.fleetq.coordinator.LogContext;
 import dev.fleetq.coordinator.kafka.EventLog;
 import dev.fleetq.coordinator.kafka.TransientFailure;
 import dev.fleetq.coordinator.state.JobStates;
@@ -27,7 +28,6 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Finds units whose worker has gone away and hands them back: a unit that the projection shows
@@ -175,25 +175,23 @@ public final class LeaseReaper implements AutoCloseable {
   }
 
   private void handBack(UnitState unit) {
-    try (MDC.MDCCloseable job = MDC.putCloseable("job", unit.jobId().value());
-        MDC.MDCCloseable u = MDC.putCloseable("unit", unit.key().value())) {
-      String worker = unit.worker() == null ? "its worker" : "worker " + unit.worker();
-      events.emit(
-          new UnitEvent(
-              unit.jobId(),
-              unit.unitId(),
-              unit.attempt(),
-              UnitStatus.RETRYING,
-              unit.worker(),
-              Reason.LEASE_LOST,
-              "lease of " + worker + " expired while the unit was " + unit.status(),
-              clock.instant()));
-      log.info(
-          "Handed back {} (attempt {}): the lease of {} expired",
-          unit.key(),
-          unit.attempt(),
-          worker);
-    }
+    LogContext.inUnit(unit.key(), () -> emitRetrying(unit));
+  }
+
+  private void emitRetrying(UnitState unit) {
+    String worker = unit.worker() == null ? "its worker" : "worker " + unit.worker();
+    events.emit(
+        new UnitEvent(
+            unit.jobId(),
+            unit.unitId(),
+            unit.attempt(),
+            UnitStatus.RETRYING,
+            unit.worker(),
+            Reason.LEASE_LOST,
+            "lease of " + worker + " expired while the unit was " + unit.status(),
+            clock.instant()));
+    log.info(
+        "Handed back {} (attempt {}): the lease of {} expired", unit.key(), unit.attempt(), worker);
   }
 
   private static boolean holdsLease(UnitStatus status) {

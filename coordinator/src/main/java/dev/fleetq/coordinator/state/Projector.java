@@ -1,5 +1,6 @@
 package dev.fleetq.coordinator.state;
 
+import dev.fleetq.coordinator.LogContext;
 import dev.fleetq.coordinator.kafka.DeadLetters;
 import dev.fleetq.coordinator.kafka.EventLog;
 import dev.fleetq.coordinator.kafka.RecordLoop;
@@ -25,7 +26,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Folds the events topic into the projection in Redis ({@link UnitFold}, {@link JobFold}) and acts
@@ -97,14 +97,10 @@ public final class Projector implements AutoCloseable {
 
   private void handle(ConsumerRecord<byte[], byte[]> record) {
     Event event = decode(record);
-    try (MDC.MDCCloseable job = MDC.putCloseable("job", event.jobId().value())) {
-      if (event instanceof UnitEvent unitEvent) {
-        try (MDC.MDCCloseable unit = MDC.putCloseable("unit", unitEvent.key().value())) {
-          onUnitEvent(unitEvent);
-        }
-      } else {
-        onJobEvent((JobEvent) event);
-      }
+    if (event instanceof UnitEvent unit) {
+      LogContext.inUnit(unit.key(), () -> onUnitEvent(unit));
+    } else {
+      LogContext.inJob(event.jobId(), () -> onJobEvent((JobEvent) event));
     }
   }
 

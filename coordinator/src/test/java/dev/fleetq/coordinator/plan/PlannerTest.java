@@ -66,7 +66,7 @@ class PlannerTest {
   }
 
   @AfterEach
-  void tearDown() throws Exception {
+  void tearDown() {
     harness.close();
   }
 

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleetq.coordinator.testing.Harness;
 import dev.fleetq.coordinator.testing.TopicTail;
+import dev.fleetq.coordinator.testing.Units;
 import dev.fleetq.devstack.DevStack;
 import dev.fleetq.devstack.junit.TestNamespace;
 import dev.fleetq.devstack.junit.WithDevStack;
 import dev.fleetq.model.ModelFixtures;
 import dev.fleetq.model.id.UnitKey;
-import dev.fleetq.model.job.AgentSpec;
 import dev.fleetq.model.state.AttemptFailure;
 import dev.fleetq.model.state.UnitState;
 import dev.fleetq.model.unit.Reason;
@@ -20,7 +20,6 @@ import dev.fleetq.model.unit.WorkUnit;
 import dev.fleetq.model.wire.Json;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +43,7 @@ class UnitPublisherTest {
   }
 
   @AfterEach
-  void tearDown() throws Exception {
+  void tearDown() {
     harness.close();
   }
 
@@ -121,7 +120,7 @@ class UnitPublisherTest {
 
   @Test
   void unitThatUsedItsAttemptsFailsWithTheReasonOfEveryAttempt() {
-    WorkUnit unit = withMaxAttempts(ModelFixtures.aWorkUnit(), 2);
+    WorkUnit unit = Units.withMaxAttempts(ModelFixtures.aWorkUnit(), 2);
     publisher.publish(unit);
 
     AttemptFailure first = new AttemptFailure(1, Reason.AGENT_FAILED, "exit 1");
@@ -180,29 +179,6 @@ class UnitPublisherTest {
     assertThat(publisher.retry(key, new AttemptFailure(1, Reason.AGENT_FAILED, null)))
         .as("outcome")
         .isEqualTo(RetryOutcome.UNKNOWN_UNIT);
-  }
-
-  private static WorkUnit withMaxAttempts(WorkUnit unit, int maxAttempts) {
-    AgentSpec agent = unit.agent();
-    return new WorkUnit(
-        unit.jobId(),
-        unit.unitId(),
-        unit.attempt(),
-        unit.repo(),
-        unit.title(),
-        unit.prompt(),
-        unit.targetTests(),
-        unit.scope(),
-        new AgentSpec(
-            agent.command(),
-            agent.image(),
-            agent.envAllowList(),
-            Duration.ofMinutes(1),
-            maxAttempts),
-        unit.gate(),
-        null,
-        0,
-        unit.publishedAt());
   }
 
   private void project(WorkUnit unit, AttemptFailure... failures) {

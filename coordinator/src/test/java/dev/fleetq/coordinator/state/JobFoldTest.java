@@ -3,6 +3,7 @@ package dev.fleetq.coordinator.state;
 import static dev.fleetq.model.ModelFixtures.JOB;
 import static dev.fleetq.model.ModelFixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.fleetq.model.state.JobState;
 import dev.fleetq.model.unit.JobEvent;
@@ -96,9 +97,5 @@ class JobFoldTest {
 
   private static JobEvent event(JobStatus status, int units, int second) {
     return new JobEvent(JOB, status, units, null, T0.plusSeconds(second));
-  }
-
-  private static java.util.Map.Entry<UnitStatus, Integer> entry(UnitStatus status, int count) {
-    return java.util.Map.entry(status, count);
   }
 }

@@ -2,10 +2,13 @@ package dev.fleetq.coordinator.state;
 
 import static dev.fleetq.coordinator.testing.Harness.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.fleetq.coordinator.publish.UnitPublisher;
 import dev.fleetq.coordinator.testing.Harness;
 import dev.fleetq.coordinator.testing.TopicTail;
+import dev.fleetq.coordinator.testing.Units;
 import dev.fleetq.devstack.DevStack;
 import dev.fleetq.devstack.junit.TestNamespace;
 import dev.fleetq.devstack.junit.WithDevStack;
@@ -14,7 +17,6 @@ import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.UnitId;
 import dev.fleetq.model.id.UnitKey;
 import dev.fleetq.model.id.WorkerId;
-import dev.fleetq.model.job.AgentSpec;
 import dev.fleetq.model.state.AttemptFailure;
 import dev.fleetq.model.state.JobState;
 import dev.fleetq.model.state.UnitState;
@@ -27,15 +29,17 @@ import dev.fleetq.model.unit.WorkUnit;
 import dev.fleetq.model.wire.DeadLetterHeaders;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.redisson.client.codec.StringCodec;
 
 @WithDevStack
 class ProjectorTest {
@@ -61,7 +65,7 @@ class ProjectorTest {
   }
 
   @AfterEach
-  void tearDown() throws Exception {
+  void tearDown() {
     harness.close();
   }
 
@@ -76,7 +80,7 @@ class ProjectorTest {
 
     JobState job = awaitJob(JOB, JobStatus.SUCCEEDED);
     assertThat(job.unitCount()).as("unit count").isEqualTo(2);
-    assertThat(job.counts()).as("counts").containsOnly(java.util.Map.entry(UnitStatus.LANDED, 2));
+    assertThat(job.counts()).as("counts").containsOnly(entry(UnitStatus.LANDED, 2));
     assertThat(job.detail()).as("detail").isEqualTo("all 2 units landed");
     UnitState unit = states.units(JOB).get(0);
     assertThat(unit.status()).as("unit status").isEqualTo(UnitStatus.LANDED);
@@ -188,8 +192,8 @@ class ProjectorTest {
         .filteredOn(e -> e.status() == UnitStatus.CANCELLED)
         .extracting(UnitEvent::unitId, UnitEvent::reason)
         .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple(planned.get(1).unitId(), Reason.CANCELLED),
-            org.assertj.core.groups.Tuple.tuple(planned.get(2).unitId(), Reason.CANCELLED));
+            tuple(planned.get(1).unitId(), Reason.CANCELLED),
+            tuple(planned.get(2).unitId(), Reason.CANCELLED));
     // A worker that had not heard of the cancellation yet changes nothing.
     harness.emit(event(planned.get(1), 1, UnitStatus.PUSHED, null, null));
     syncWith(JOB);
@@ -246,10 +250,10 @@ class ProjectorTest {
     assertThat(job.counts())
         .as("counts, with the marker unit of syncWith")
         .containsOnly(
-            java.util.Map.entry(UnitStatus.LANDED, 1),
-            java.util.Map.entry(UnitStatus.RUNNING, 1),
-            java.util.Map.entry(UnitStatus.PUBLISHED, 1),
-            java.util.Map.entry(UnitStatus.CLAIMED, 1));
+            entry(UnitStatus.LANDED, 1),
+            entry(UnitStatus.RUNNING, 1),
+            entry(UnitStatus.PUBLISHED, 1),
+            entry(UnitStatus.CLAIMED, 1));
     assertThat(units.units())
         .as("attempts published, none again by the rebuild")
         .filteredOn(u -> u.unitId().equals(planned.get(1).unitId()))
@@ -277,10 +281,10 @@ class ProjectorTest {
   private List<WorkUnit> plan(JobId job, int count, int maxAttempts) {
     harness.emit(new JobEvent(job, JobStatus.ACCEPTED, 0, null, at()));
     List<WorkUnit> planned =
-        java.util.stream.IntStream.rangeClosed(1, count)
+        IntStream.rangeClosed(1, count)
             .mapToObj(
                 i ->
-                    withMaxAttempts(
+                    Units.withMaxAttempts(
                         ModelFixtures.aWorkUnit(job, UnitId.parse("u" + i), 1), maxAttempts))
             .toList();
     planned.forEach(publisher::publish);
@@ -298,11 +302,7 @@ class ProjectorTest {
   /** The worker pushes and the gate lands the attempt. */
   private void land(WorkUnit unit, int attempt) {
     harness.emit(event(unit, attempt, UnitStatus.PUSHED, null, null));
-    harness
-        .redis()
-        .getBucket(
-            harness.keys().landed(unit.key()), org.redisson.client.codec.StringCodec.INSTANCE)
-        .set(COMMIT);
+    harness.redis().getBucket(harness.keys().landed(unit.key()), StringCodec.INSTANCE).set(COMMIT);
     harness.emit(
         new UnitEvent(
             unit.jobId(), unit.unitId(), attempt, UnitStatus.GATING, null, null, null, at()),
@@ -336,7 +336,7 @@ class ProjectorTest {
     return states.job(job).orElseThrow();
   }
 
-  private UnitState awaitUnit(UnitKey key, java.util.function.Predicate<UnitState> condition) {
+  private UnitState awaitUnit(UnitKey key, Predicate<UnitState> condition) {
     eventually().until(() -> states.unit(key).filter(condition).isPresent());
     return states.unit(key).orElseThrow();
   }
@@ -346,28 +346,5 @@ class ProjectorTest {
         .filter(e -> e.jobId().equals(job))
         .map(JobEvent::status)
         .toList();
-  }
-
-  private static WorkUnit withMaxAttempts(WorkUnit unit, int maxAttempts) {
-    AgentSpec agent = unit.agent();
-    return new WorkUnit(
-        unit.jobId(),
-        unit.unitId(),
-        unit.attempt(),
-        unit.repo(),
-        unit.title(),
-        unit.prompt(),
-        unit.targetTests(),
-        unit.scope(),
-        new AgentSpec(
-            agent.command(),
-            agent.image(),
-            agent.envAllowList(),
-            Duration.ofMinutes(1),
-            maxAttempts),
-        unit.gate(),
-        null,
-        0,
-        unit.publishedAt());
   }
 }

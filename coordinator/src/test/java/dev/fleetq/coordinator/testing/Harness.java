@@ -176,17 +176,21 @@ public final class Harness implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    Exception first = null;
+  public void close() {
+    IllegalStateException failure = null;
     for (int i = owned.size() - 1; i >= 0; i--) {
       try {
         owned.get(i).close();
       } catch (Exception e) {
-        first = first == null ? e : first;
+        if (failure == null) {
+          failure = new IllegalStateException("could not close everything the test opened", e);
+        } else {
+          failure.addSuppressed(e);
+        }
       }
     }
-    if (first != null) {
-      throw first;
+    if (failure != null) {
+      throw failure;
     }
   }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -86,6 +87,6 @@ public final class TopicTail implements AutoCloseable {
 
   @Override
   public void close() {
-    consumer.close(ClientConfigs.CLOSE_TIMEOUT);
+    consumer.close(CloseOptions.timeout(ClientConfigs.CLOSE_TIMEOUT));
   }
 }
