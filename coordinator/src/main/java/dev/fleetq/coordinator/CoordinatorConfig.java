@@ -153,6 +153,31 @@ public record CoordinatorConfig(
         shutdownTimeout);
   }
 
+  /** The same configuration with another number of planner threads and queued jobs. */
+  public CoordinatorConfig withPlanning(int newPlanners, int newPlanQueue) {
+    return new CoordinatorConfig(
+        bootstrapServers,
+        redisUri,
+        topics,
+        keys,
+        intakeGroup,
+        projectorGroup,
+        workDir,
+        unitsPartitions,
+        newPlanners,
+        newPlanQueue,
+        pollTimeout,
+        kafkaTimeout,
+        redisTimeout,
+        probeTimeout,
+        retryBackoff,
+        gitTimeout,
+        reaperInterval,
+        reaperGrace,
+        leaderLease,
+        shutdownTimeout);
+  }
+
   /** The same configuration with other consumer timings. */
   public CoordinatorConfig withPolling(Duration newPollTimeout, Duration newRetryBackoff) {
     return new CoordinatorConfig(

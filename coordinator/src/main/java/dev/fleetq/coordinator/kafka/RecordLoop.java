@@ -160,6 +160,14 @@ public final class RecordLoop implements AutoCloseable {
       for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
         if (!running || holding || !capacity.getAsBoolean()) {
           // Everything from here on is read again once the loop resumes.
+          if (!holding) {
+            log.debug(
+                "{} pauses at {}-{}@{}",
+                name,
+                record.topic(),
+                partition.partition(),
+                record.offset());
+          }
           consumer.seek(partition, record.offset());
           holding = true;
           break;

@@ -11,9 +11,12 @@ import dev.fleetq.coordinator.testing.TopicTail;
 import dev.fleetq.devstack.DevStack;
 import dev.fleetq.devstack.junit.TestNamespace;
 import dev.fleetq.devstack.junit.WithDevStack;
+import dev.fleetq.exec.testing.ExampleRepo;
 import dev.fleetq.model.ModelFixtures;
 import dev.fleetq.model.id.JobId;
+import dev.fleetq.model.job.FailingTestsPlan;
 import dev.fleetq.model.job.JobSpec;
+import dev.fleetq.model.job.RepoSpec;
 import dev.fleetq.model.state.JobState;
 import dev.fleetq.model.unit.JobEvent;
 import dev.fleetq.model.unit.JobStatus;
@@ -23,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,8 +45,7 @@ class JobIntakeTest {
 
   @BeforeEach
   void setUp(DevStack stack, TestNamespace namespace, @TempDir Path dir) {
-    harness = new Harness(stack, namespace, dir);
-    harness.own(start(harness.config()));
+    harness = new Harness(stack, namespace, dir).provision();
     states = new JobStates(harness.redis(), harness.keys());
     events = harness.tail(harness.topics().events());
     units = harness.tail(harness.topics().units());
@@ -56,6 +59,7 @@ class JobIntakeTest {
 
   @Test
   void malformedAndInvalidJobsAreDeadLetteredAndTheNextValidJobIsPlanned() {
+    harness.own(start(harness.config()));
     JobSpec valid = ModelFixtures.aJobSpecWithUnits(2).withId(JobId.parse("job-valid"));
     String invalid = Json.encodeToString(valid.withId(JobId.parse("job-invalid")));
     invalid = invalid.replace("\"maxAttempts\":3", "\"maxAttempts\":0");
@@ -104,6 +108,7 @@ class JobIntakeTest {
 
   @Test
   void replayedJobIsRecognisedAndNotPlannedTwice() {
+    harness.own(start(harness.config()));
     JobSpec job = ModelFixtures.aJobSpecWithUnits(3).withId(JobId.parse("job-once"));
     String json = Json.encodeToString(job);
     harness.produce(harness.topics().jobs(), job.id().value(), json);
@@ -138,6 +143,7 @@ class JobIntakeTest {
 
   @Test
   void jobWithoutIdIsNamedAfterItsRecordKey() {
+    harness.own(start(harness.config()));
     JobSpec unnamed =
         new JobSpec(
             null,
@@ -153,6 +159,32 @@ class JobIntakeTest {
     assertThat(awaitJob(JobId.parse("team-a-7"), JobStatus.RUNNING).unitCount())
         .as("units of the job named after its key")
         .isEqualTo(1);
+  }
+
+  @Test
+  void jobsBeyondWhatThePlannersCanTakeWaitOnTheTopicAndAreAllPlanned(@TempDir Path repoDir) {
+    harness.own(start(harness.config().withPlanning(1, 1)));
+    ExampleRepo repo = ExampleRepo.create(repoDir.resolve("repo"), 1, 1);
+    List<JobId> jobs =
+        IntStream.rangeClosed(1, 4).mapToObj(i -> JobId.parse("job-burst-" + i)).toList();
+
+    for (JobId id : jobs) {
+      JobSpec job =
+          new JobSpec(
+              id,
+              new RepoSpec(repo.url(), null),
+              new FailingTestsPlan(
+                  "sleep 1 && " + ExampleRepo.TEST_COMMAND, List.of(ExampleRepo.REPORT_GLOB), null),
+              ModelFixtures.anAgentSpec(),
+              null,
+              0,
+              null);
+      harness.produce(harness.topics().jobs(), "burst", Json.encodeToString(job));
+    }
+
+    for (JobId id : jobs) {
+      assertThat(awaitJob(id, JobStatus.RUNNING).unitCount()).as("units of " + id).isEqualTo(1);
+    }
   }
 
   private Coordinator start(CoordinatorConfig config) {
