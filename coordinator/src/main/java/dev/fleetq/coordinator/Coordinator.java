@@ -55,7 +55,7 @@ public final class Coordinator implements AutoCloseable {
   private final JobIntake intake;
   private final Projector projector;
   private final LeaseReaper reaper;
-  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final Deque<AutoCloseable> startedExtensions = new ArrayDeque<>();
 
   private volatile boolean running;
   private boolean closed;
@@ -197,13 +197,10 @@ public final class Coordinator implements AutoCloseable {
       new KafkaProvisioner(admin, config.topics(), config.unitsPartitions(), config.kafkaTimeout())
           .provision();
       projector.start();
-      started.push(projector);
       reaper.start();
-      started.push(reaper);
       intake.start();
-      started.push(intake);
       for (Extension extension : extensions) {
-        started.push(extension.start(services));
+        startedExtensions.push(extension.start(services));
       }
       running = true;
       log.info(
@@ -246,9 +243,13 @@ public final class Coordinator implements AutoCloseable {
     }
     closed = true;
     running = false;
-    while (!started.isEmpty()) {
-      closeQuietly(started.pop());
+    while (!startedExtensions.isEmpty()) {
+      closeQuietly(startedExtensions.pop());
     }
+    // The core's parts close whether or not they started, so their Kafka consumers are released.
+    closeQuietly(intake);
+    closeQuietly(reaper);
+    closeQuietly(projector);
     closeQuietly(() -> producer.close(config.shutdownTimeout()));
     closeQuietly(() -> admin.close(config.shutdownTimeout()));
     closeQuietly(() -> RedisClients.shutdown(redis, config.shutdownTimeout()));

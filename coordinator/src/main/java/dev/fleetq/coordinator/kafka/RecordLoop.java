@@ -51,7 +51,7 @@ public final class RecordLoop implements AutoCloseable {
   private final Thread thread;
 
   private volatile boolean running;
-  private volatile boolean subscribed;
+  private boolean closed;
   private Instant pausedUntil;
   private boolean paused;
 
@@ -99,7 +99,10 @@ public final class RecordLoop implements AutoCloseable {
   }
 
   /** Starts polling on the loop's own thread. */
-  public void start() {
+  public synchronized void start() {
+    if (closed) {
+      throw new IllegalStateException(name + " is closed");
+    }
     running = true;
     thread.start();
   }
@@ -109,14 +112,23 @@ public final class RecordLoop implements AutoCloseable {
     return running && thread.isAlive();
   }
 
-  /** Whether the consumer has subscribed; partitions may still be being assigned. */
-  public boolean isSubscribed() {
-    return subscribed;
-  }
-
-  /** Stops polling, waits for the batch in hand to finish (bounded), and closes the consumer. */
+  /**
+   * Stops polling, waits for the batch in hand to finish (bounded), and closes the consumer; closes
+   * the consumer at once if the loop never started. Idempotent.
+   */
   @Override
   public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (thread.getState() == Thread.State.NEW) {
+        // Never started: the consumer is still this thread's to close.
+        consumer.close(CloseOptions.timeout(settings.closeTimeout()));
+        return;
+      }
+    }
     running = false;
     consumer.wakeup();
     try {
@@ -133,7 +145,6 @@ public final class RecordLoop implements AutoCloseable {
   private void run() {
     try {
       consumer.subscribe(List.of(topic));
-      subscribed = true;
       while (running) {
         holdOrResume();
         ConsumerRecords<byte[], byte[]> records = consumer.poll(settings.pollTimeout());
