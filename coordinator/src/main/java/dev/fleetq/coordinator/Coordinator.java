@@ -1,0 +1,299 @@
+package dev.fleetq.coordinator;
+
+import dev.fleetq.coordinator.intake.JobIntake;
+import dev.fleetq.coordinator.kafka.DeadLetters;
+import dev.fleetq.coordinator.kafka.EventLog;
+import dev.fleetq.coordinator.kafka.KafkaClients;
+import dev.fleetq.coordinator.kafka.RecordLoop;
+import dev.fleetq.coordinator.kafka.Sender;
+import dev.fleetq.coordinator.plan.Planner;
+import dev.fleetq.coordinator.publish.UnitPublisher;
+import dev.fleetq.coordinator.reap.LeaseReaper;
+import dev.fleetq.coordinator.setup.KafkaProvisioner;
+import dev.fleetq.coordinator.state.JobStates;
+import dev.fleetq.coordinator.state.Projector;
+import dev.fleetq.exec.git.Git;
+import dev.fleetq.exec.sandbox.ProcessSandbox;
+import dev.fleetq.exec.sandbox.Sandbox;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.redisson.api.RedissonClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's core, wired and run as one: Kafka setup, job intake, planner, unit publisher,
+ * event projector and lease reaper, plus any {@link Extension}s (the CI gate, the HTTP API) that
+ * the deployable adds. {@link #start()} provisions the topics and starts the parts in dependency
+ * order; {@link #close()} stops them in reverse, each within the shutdown timeout: extensions, then
+ * intake (no new jobs; planning in hand finishes or fails its job), the reaper (gives its lease
+ * up), the projector, and finally the Kafka and Redis clients.
+ *
+ * <p>Thread-safe: start and close may be called from any thread, once each; {@link #isReady()} from
+ * any thread at any time.
+ */
+public final class Coordinator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
+  private static final Git.Identity IDENTITY =
+      new Git.Identity("fleetq coordinator", "coordinator@fleetq.invalid");
+
+  private final CoordinatorConfig config;
+  private final Clock clock;
+  private final List<Extension> extensions;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final Admin admin;
+  private final RedissonClient redis;
+  private final Services services;
+  private final JobIntake intake;
+  private final Projector projector;
+  private final LeaseReaper reaper;
+  private final Deque<AutoCloseable> startedExtensions = new ArrayDeque<>();
+
+  private volatile boolean running;
+  private boolean closed;
+
+  /**
+   * Something the deployable runs alongside the core, such as the CI gate or the HTTP API: started
+   * after the core, in list order, with the core's shared clients; closed before it, in reverse.
+   */
+  @FunctionalInterface
+  public interface Extension {
+    /**
+     * Starts the extension.
+     *
+     * @return what stops it; its {@code close()} must be bounded
+     */
+    AutoCloseable start(Services services) throws Exception;
+  }
+
+  /**
+   * What the core shares with its extensions. The clients belong to the coordinator, which closes
+   * them; extensions must not.
+   *
+   * @param config the coordinator's configuration, including topic and key names
+   * @param clock the clock every component reads time from
+   * @param redis the Redisson client
+   * @param sender sends records through the shared idempotent producer, waiting for the ack
+   * @param events emits unit and job events (the gate's {@code GATING}, {@code LANDED}, {@code
+   *     RETRYING}; the API's {@code JobEvent(CANCELLED)})
+   * @param jobStates the projection's read side
+   * @param sandbox where test commands run
+   * @param ready whether the coordinator is ready, for {@code /readyz}
+   */
+  public record Services(
+      CoordinatorConfig config,
+      Clock clock,
+      RedissonClient redis,
+      Sender sender,
+      EventLog events,
+      JobStates jobStates,
+      Sandbox sandbox,
+      BooleanSupplier ready) {}
+
+  private Coordinator(CoordinatorConfig config, Clock clock, List<Extension> extensions) {
+    this.config = config;
+    this.clock = clock;
+    this.extensions = List.copyOf(extensions);
+    this.redis = RedisClients.connect(config);
+    this.producer = KafkaClients.producer(config, "fleetq-coordinator");
+    this.admin = KafkaClients.admin(config, "fleetq-coordinator-admin");
+    Sender sender = new Sender(producer, config.kafkaTimeout());
+    EventLog events = new EventLog(sender, config.topics());
+    DeadLetters deadLetters = new DeadLetters(sender, config.topics());
+    Sandbox sandbox = new ProcessSandbox();
+    JobStates jobStates = new JobStates(redis, config.keys());
+    UnitPublisher publisher =
+        new UnitPublisher(sender, config.topics(), events, redis, config.keys(), clock);
+    RecordLoop.Settings loop =
+        new RecordLoop.Settings(
+            config.pollTimeout(),
+            config.retryBackoff(),
+            config.kafkaTimeout(),
+            config.shutdownTimeout());
+    Planner planner =
+        new Planner(
+            config.workDir(),
+            new Git(IDENTITY, config.gitTimeout()),
+            sandbox,
+            publisher,
+            events,
+            redis,
+            config.keys(),
+            clock);
+    this.intake =
+        new JobIntake(
+            KafkaClients.consumer(config, config.intakeGroup(), "fleetq-coordinator-intake"),
+            config.topics().jobs(),
+            redis,
+            config.keys(),
+            events,
+            deadLetters,
+            planner,
+            config.planners(),
+            config.planQueue(),
+            loop,
+            clock);
+    this.projector =
+        new Projector(
+            KafkaClients.consumer(config, config.projectorGroup(), "fleetq-coordinator-projector"),
+            config.topics().events(),
+            redis,
+            config.keys(),
+            events,
+            deadLetters,
+            publisher,
+            loop,
+            clock);
+    this.reaper =
+        new LeaseReaper(
+            jobStates,
+            redis,
+            config.keys(),
+            events,
+            config.reaperInterval(),
+            config.reaperGrace(),
+            config.shutdownTimeout(),
+            clock);
+    this.services =
+        new Services(config, clock, redis, sender, events, jobStates, sandbox, this::isReady);
+  }
+
+  /**
+   * Builds a coordinator and connects its Redis client; nothing runs until {@link #start()}.
+   *
+   * @param extensions started after the core, in this order, such as the gate and the HTTP API
+   */
+  public static Coordinator create(
+      CoordinatorConfig config, Clock clock, List<Extension> extensions) {
+    return new Coordinator(
+        Objects.requireNonNull(config, "config"),
+        Objects.requireNonNull(clock, "clock"),
+        Objects.requireNonNull(extensions, "extensions"));
+  }
+
+  /** Builds a coordinator without extensions. */
+  public static Coordinator create(CoordinatorConfig config, Clock clock) {
+    return create(config, clock, List.of());
+  }
+
+  /**
+   * Provisions the topics and starts every part. On failure, stops what had started and throws.
+   *
+   * @throws IllegalStateException when Kafka cannot be set up or an extension fails to start
+   */
+  public synchronized void start() {
+    if (running || closed) {
+      throw new IllegalStateException("a coordinator starts once");
+    }
+    try {
+      new KafkaProvisioner(admin, config.topics(), config.unitsPartitions(), config.kafkaTimeout())
+          .provision();
+      projector.start();
+      reaper.start();
+      intake.start();
+      for (Extension extension : extensions) {
+        startedExtensions.push(extension.start(services));
+      }
+      running = true;
+      log.info(
+          "Coordinator started on {} with {} extensions",
+          config.bootstrapServers(),
+          extensions.size());
+    } catch (Exception e) {
+      close();
+      throw new IllegalStateException("the coordinator could not start: " + e.getMessage(), e);
+    }
+  }
+
+  /** What the core shares with extensions, for a deployable that wires more around it. */
+  public Services services() {
+    return services;
+  }
+
+  /** The projection's read side, for the HTTP API and the CLI. */
+  public JobStates jobStates() {
+    return services.jobStates();
+  }
+
+  /**
+   * Whether the coordinator can do its work now: started, its consumers running, and Kafka and
+   * Redis each answering within the probe timeout. Blocks for at most twice that timeout.
+   */
+  public boolean isReady() {
+    return running
+        && intake.isRunning()
+        && projector.isRunning()
+        && kafkaAnswers()
+        && redisAnswers();
+  }
+
+  /** Stops every part in reverse order of starting, each bounded; safe to call more than once. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    running = false;
+    while (!startedExtensions.isEmpty()) {
+      closeQuietly(startedExtensions.pop());
+    }
+    // The core's parts close whether or not they started, so their Kafka consumers are released.
+    closeQuietly(intake);
+    closeQuietly(reaper);
+    closeQuietly(projector);
+    closeQuietly(() -> producer.close(config.shutdownTimeout()));
+    closeQuietly(() -> admin.close(config.shutdownTimeout()));
+    closeQuietly(() -> RedisClients.shutdown(redis, config.shutdownTimeout()));
+    log.info("Coordinator stopped");
+  }
+
+  private boolean kafkaAnswers() {
+    long timeout = config.probeTimeout().toMillis();
+    try {
+      admin
+          .describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout))
+          .clusterId()
+          .get(timeout, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      log.debug("Kafka does not answer: {}", e.toString());
+      return false;
+    }
+  }
+
+  private boolean redisAnswers() {
+    try {
+      redis
+          .getKeys()
+          .countExistsAsync(config.keys().leader(LeaseReaper.ROLE))
+          .get(config.probeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      log.debug("Redis does not answer: {}", e.toString());
+      return false;
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable part) {
+    try {
+      part.close();
+    } catch (Exception e) {
+      log.warn("Error while stopping {}: {}", part, e.toString());
+    }
+  }
+}

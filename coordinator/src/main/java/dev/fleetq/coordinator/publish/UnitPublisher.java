@@ -1,0 +1,231 @@
+package dev.fleetq.coordinator.publish;
+
+import dev.fleetq.coordinator.LogContext;
+import dev.fleetq.coordinator.kafka.EventLog;
+import dev.fleetq.coordinator.kafka.Sender;
+import dev.fleetq.model.id.UnitKey;
+import dev.fleetq.model.state.AttemptFailure;
+import dev.fleetq.model.state.RedisKeys;
+import dev.fleetq.model.state.UnitState;
+import dev.fleetq.model.unit.Reason;
+import dev.fleetq.model.unit.UnitEvent;
+import dev.fleetq.model.unit.UnitStatus;
+import dev.fleetq.model.unit.WorkUnit;
+import dev.fleetq.model.wire.Json;
+import dev.fleetq.model.wire.Limits;
+import dev.fleetq.model.wire.Topics;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.redisson.api.RAtomicLong;
+import org.redisson.api.RBucket;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that puts attempts of units on the units topic and owns each unit's fencing epoch,
+ * {@code attempt:{unitKey}}, which only ever moves upwards.
+ *
+ * <p>{@link #publish} raises the fence to the attempt (compare-and-set), sends the unit, records it
+ * in {@code unit-spec:{unitKey}} and emits {@code PUBLISHED}. {@link #retry} decides, in one place,
+ * what follows a failed attempt: the next attempt, or {@code FAILED}. Its fence move from n to n+1
+ * is a compare-and-set, so a replayed {@code RETRYING} event republishes nothing. A retry that was
+ * interrupted after moving the fence but before recording the new attempt in {@code unit-spec} is
+ * completed by the next call for the same failure, so a crash cannot strand a unit; in that case
+ * the attempt may be delivered twice, which workers tolerate.
+ *
+ * <p>Values are stored as plain UTF-8 strings ({@link StringCodec}): JSON for records, decimal for
+ * the fence, readable by every component and by {@code redis-cli}. Thread-safe; the projector calls
+ * {@link #retry} from its thread and planners call {@link #publish} from theirs.
+ */
+public final class UnitPublisher {
+  private static final Logger log = LoggerFactory.getLogger(UnitPublisher.class);
+
+  /** How much of one attempt's detail a {@code FAILED} event repeats. */
+  private static final int DETAIL_PER_ATTEMPT_CHARS = 1000;
+
+  private final Sender sender;
+  private final String unitsTopic;
+  private final EventLog events;
+  private final RedissonClient redis;
+  private final RedisKeys keys;
+  private final Clock clock;
+
+  public UnitPublisher(
+      Sender sender,
+      Topics topics,
+      EventLog events,
+      RedissonClient redis,
+      RedisKeys keys,
+      Clock clock) {
+    this.sender = sender;
+    this.unitsTopic = topics.units();
+    this.events = events;
+    this.redis = redis;
+    this.keys = keys;
+    this.clock = clock;
+  }
+
+  /**
+   * Publishes one attempt of a unit, unless the unit's fence is already above it.
+   *
+   * @throws dev.fleetq.coordinator.kafka.TransientFailure when Kafka does not acknowledge in time
+   */
+  public PublishOutcome publish(WorkUnit unit) {
+    return LogContext.inUnit(unit.key(), () -> send(unit));
+  }
+
+  private PublishOutcome send(WorkUnit unit) {
+    if (!raiseFence(unit.key(), unit.attempt())) {
+      log.info(
+          "Not publishing attempt {} of {}: a newer attempt exists", unit.attempt(), unit.key());
+      return PublishOutcome.STALE;
+    }
+    sender.send(unitsTopic, unit.key().value(), Json.encode(unit), List.of());
+    spec(unit.key()).set(Json.encodeToString(unit));
+    events.emit(
+        new UnitEvent(
+            unit.jobId(),
+            unit.unitId(),
+            unit.attempt(),
+            UnitStatus.PUBLISHED,
+            null,
+            null,
+            null,
+            clock.instant()));
+    log.info("Published attempt {} of {}", unit.attempt(), unit.key());
+    return PublishOutcome.PUBLISHED;
+  }
+
+  /**
+   * Decides what follows a failed attempt: publishes the next attempt with the failure in its
+   * {@code previousFailure}, or emits {@code FAILED} when the unit has used its {@code maxAttempts}
+   * or the reason is not retryable, with every attempt's reason in the detail.
+   *
+   * <p>Idempotent: a failure of an attempt that is no longer the unit's latest does nothing.
+   */
+  public RetryOutcome retry(UnitKey key, AttemptFailure failure) {
+    return LogContext.inUnit(key, () -> decide(key, failure));
+  }
+
+  private RetryOutcome decide(UnitKey key, AttemptFailure failure) {
+    String stored = spec(key).get();
+    if (stored == null) {
+      log.warn("Cannot retry {}: no attempt of it was published", key);
+      return RetryOutcome.UNKNOWN_UNIT;
+    }
+    WorkUnit latest = Json.decode(stored, WorkUnit.class);
+    if (failure.attempt() != latest.attempt()) {
+      log.debug("Attempt {} of {} was already handled", failure.attempt(), key);
+      return RetryOutcome.ALREADY_HANDLED;
+    }
+    if (!failure.reason().retryable() || latest.attempt() >= latest.agent().maxAttempts()) {
+      return fail(latest, failure);
+    }
+    if (!moveFence(key, latest.attempt())) {
+      return RetryOutcome.ALREADY_HANDLED;
+    }
+    publish(latest.nextAttempt(previousFailure(failure), clock.instant()));
+    return RetryOutcome.REPUBLISHED;
+  }
+
+  private RetryOutcome fail(WorkUnit latest, AttemptFailure failure) {
+    boolean exhausted = failure.reason().retryable();
+    Reason reason = exhausted ? Reason.ATTEMPTS_EXHAUSTED : failure.reason();
+    String summary =
+        exhausted
+            ? "used all " + latest.agent().maxAttempts() + " attempts"
+            : failure.reason() + " cannot be retried";
+    String detail = cut(summary + "\n" + history(latest.key(), failure), Limits.MAX_DETAIL_CHARS);
+    events.emit(
+        new UnitEvent(
+            latest.jobId(),
+            latest.unitId(),
+            latest.attempt(),
+            UnitStatus.FAILED,
+            null,
+            reason,
+            detail,
+            clock.instant()));
+    log.info("{} failed: {}", latest.key(), summary);
+    return RetryOutcome.FAILED;
+  }
+
+  /**
+   * Raises the fence to {@code attempt} unless it is already there or above.
+   *
+   * @return false when the fence is above {@code attempt}
+   */
+  private boolean raiseFence(UnitKey key, int attempt) {
+    RAtomicLong fence = fence(key);
+    while (true) {
+      long current = fence.get();
+      if (current > attempt) {
+        return false;
+      }
+      if (current == attempt || fence.compareAndSet(current, attempt)) {
+        return true;
+      }
+    }
+  }
+
+  /**
+   * Moves the fence from {@code attempt} to the next one.
+   *
+   * @return true when this call moved it, or when it was moved by a retry of the same failure that
+   *     did not get as far as publishing; false when a later attempt already exists
+   */
+  private boolean moveFence(UnitKey key, int attempt) {
+    RAtomicLong fence = fence(key);
+    if (fence.compareAndSet(attempt, attempt + 1L)) {
+      return true;
+    }
+    // The spec still says `attempt`, so the attempt after it was never recorded as published.
+    return fence.get() == attempt + 1L;
+  }
+
+  /** Every attempt's reason, oldest first: the projected failures plus this one. */
+  private String history(UnitKey key, AttemptFailure last) {
+    Map<Integer, AttemptFailure> byAttempt = new TreeMap<>();
+    String projected = redis.<String>getBucket(keys.unit(key), StringCodec.INSTANCE).get();
+    if (projected != null) {
+      Json.decode(projected, UnitState.class)
+          .failures()
+          .forEach(f -> byAttempt.put(f.attempt(), f));
+    }
+    byAttempt.put(last.attempt(), last);
+    StringBuilder lines = new StringBuilder();
+    for (AttemptFailure failure : byAttempt.values()) {
+      lines.append("attempt ").append(failure.attempt()).append(": ").append(failure.reason());
+      if (failure.detail() != null && !failure.detail().isBlank()) {
+        lines.append(" (").append(cut(failure.detail().strip(), DETAIL_PER_ATTEMPT_CHARS));
+        lines.append(')');
+      }
+      lines.append('\n');
+    }
+    return lines.toString().stripTrailing();
+  }
+
+  private static String previousFailure(AttemptFailure failure) {
+    String text = "attempt " + failure.attempt() + " ended with " + failure.reason();
+    if (failure.detail() != null && !failure.detail().isBlank()) {
+      text += ": " + failure.detail().strip();
+    }
+    return cut(text, Limits.MAX_DETAIL_CHARS);
+  }
+
+  private static String cut(String text, int maxChars) {
+    return text.length() <= maxChars ? text : text.substring(0, maxChars - 3) + "...";
+  }
+
+  private RBucket<String> spec(UnitKey key) {
+    return redis.getBucket(keys.unitSpec(key), StringCodec.INSTANCE);
+  }
+
+  private RAtomicLong fence(UnitKey key) {
+    return redis.getAtomicLong(keys.attempt(key));
+  }
+}

@@ -1,0 +1,211 @@
+package dev.fleetq.coordinator.reap;
+
+import dev.fleetq.coordinator.LogContext;
+import dev.fleetq.coordinator.kafka.EventLog;
+import dev.fleetq.coordinator.kafka.TransientFailure;
+import dev.fleetq.coordinator.state.JobStates;
+import dev.fleetq.model.id.UnitKey;
+import dev.fleetq.model.state.JobState;
+import dev.fleetq.model.state.RedisKeys;
+import dev.fleetq.model.state.UnitState;
+import dev.fleetq.model.unit.Reason;
+import dev.fleetq.model.unit.UnitEvent;
+import dev.fleetq.model.unit.UnitStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds units whose worker has gone away and hands them back: a unit that the projection shows
+ * {@code CLAIMED} or {@code RUNNING} in a job that has not ended, whose lease {@code
+ * lock:unit:{unitKey}} is not held, and that stays so (same status, same attempt, lease still free)
+ * for the grace period, gets {@code RETRYING} with reason {@code LEASE_LOST} for its current
+ * attempt. The projector then retries it like any other failed attempt.
+ *
+ * <p>The grace period covers the moments when a healthy worker's lease is free but the projection
+ * has not caught up, such as just after it pushed and released. Units in {@code PUSHED} and {@code
+ * GATING} hold no lease by design and are the gate's to end.
+ *
+ * <p>One instance in the installation is active: each round it takes or keeps the leadership lease
+ * {@code leader:reaper} ({@link LeaderLease}), and scans only while it holds it. The scan reads the
+ * newest {@value #MAX_JOBS_SCANNED} jobs.
+ *
+ * <p>Thread model: rounds run on the reaper's own single thread, which also owns the lease.
+ */
+public final class LeaseReaper implements AutoCloseable {
+  /** The role in {@code leader:{role}}. */
+  public static final String ROLE = "reaper";
+
+  /** How many of the newest jobs one round looks at. */
+  public static final int MAX_JOBS_SCANNED = 10_000;
+
+  private static final Logger log = LoggerFactory.getLogger(LeaseReaper.class);
+
+  private final JobStates states;
+  private final RedissonClient redis;
+  private final RedisKeys keys;
+  private final EventLog events;
+  private final Duration interval;
+  private final Duration grace;
+  private final Duration closeTimeout;
+  private final Clock clock;
+  private final LeaderLease lease;
+  private final ScheduledExecutorService thread;
+
+  /** Units seen with a free lease, and since when; touched only by the reaper's thread. */
+  private Map<UnitKey, Suspect> suspects = new HashMap<>();
+
+  private volatile boolean active;
+
+  /**
+   * @param interval how often a round runs
+   * @param grace how long a unit's lease must stay free before the unit is retried
+   * @param closeTimeout the bound on finishing the round in hand and giving the lease up
+   */
+  public LeaseReaper(
+      JobStates states,
+      RedissonClient redis,
+      RedisKeys keys,
+      EventLog events,
+      Duration interval,
+      Duration grace,
+      Duration closeTimeout,
+      Clock clock) {
+    this.states = states;
+    this.redis = redis;
+    this.keys = keys;
+    this.events = events;
+    this.interval = interval;
+    this.grace = grace;
+    this.closeTimeout = closeTimeout;
+    this.clock = clock;
+    this.lease = new LeaderLease(redis.getLock(keys.leader(ROLE)));
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "fleetq-reaper"));
+  }
+
+  /** Starts a round every interval. */
+  public void start() {
+    thread.scheduleWithFixedDelay(this::roundSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Whether this instance held the leadership lease in its last round. */
+  public boolean isActive() {
+    return active;
+  }
+
+  /** Stops after the round in hand and gives the leadership lease up, both bounded. */
+  @Override
+  public void close() {
+    try {
+      thread.submit(lease::release).get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("Could not give up the reaper's lease; it expires by itself: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RejectedExecutionException e) {
+      // Already closed.
+    }
+    active = false;
+    thread.shutdownNow();
+  }
+
+  /**
+   * Runs one round on the reaper's thread and waits for it; for tests, which drive the clock.
+   *
+   * @return the units it handed back
+   */
+  List<UnitKey> runRound() throws Exception {
+    return thread.submit(this::round).get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void roundSafely() {
+    try {
+      round();
+    } catch (RedisException | TransientFailure e) {
+      log.warn("Reaper round failed; trying again in {}: {}", interval, e.toString());
+    } catch (RuntimeException e) {
+      log.error("Reaper round failed; trying again in {}", interval, e);
+    }
+  }
+
+  private List<UnitKey> round() {
+    active = lease.hold();
+    if (!active) {
+      suspects = new HashMap<>();
+      return List.of();
+    }
+    Instant now = clock.instant();
+    Map<UnitKey, Suspect> stillSuspect = new HashMap<>();
+    List<UnitKey> reaped = new ArrayList<>();
+    for (JobState job : states.jobs(MAX_JOBS_SCANNED)) {
+      if (job.status().isTerminal()) {
+        continue;
+      }
+      for (UnitState unit : states.units(job.jobId())) {
+        if (!holdsLease(unit.status()) || redis.getLock(keys.unitLock(unit.key())).isLocked()) {
+          continue;
+        }
+        Suspect seen = suspects.get(unit.key());
+        Suspect suspect = seen != null && seen.matches(unit) ? seen : Suspect.of(unit, now);
+        if (Duration.between(suspect.since(), now).compareTo(grace) >= 0) {
+          handBack(unit);
+          reaped.add(unit.key());
+        } else {
+          stillSuspect.put(unit.key(), suspect);
+        }
+      }
+    }
+    suspects = stillSuspect;
+    return reaped;
+  }
+
+  private void handBack(UnitState unit) {
+    LogContext.inUnit(unit.key(), () -> emitRetrying(unit));
+  }
+
+  private void emitRetrying(UnitState unit) {
+    String worker = unit.worker() == null ? "its worker" : "worker " + unit.worker();
+    events.emit(
+        new UnitEvent(
+            unit.jobId(),
+            unit.unitId(),
+            unit.attempt(),
+            UnitStatus.RETRYING,
+            unit.worker(),
+            Reason.LEASE_LOST,
+            "lease of " + worker + " expired while the unit was " + unit.status(),
+            clock.instant()));
+    log.info(
+        "Handed back {} (attempt {}): the lease of {} expired", unit.key(), unit.attempt(), worker);
+  }
+
+  private static boolean holdsLease(UnitStatus status) {
+    return status == UnitStatus.CLAIMED || status == UnitStatus.RUNNING;
+  }
+
+  /** A unit first seen with a free lease at {@code since}, in this status and attempt. */
+  private record Suspect(UnitStatus status, int attempt, Instant since) {
+    static Suspect of(UnitState unit, Instant since) {
+      return new Suspect(unit.status(), unit.attempt(), since);
+    }
+
+    boolean matches(UnitState unit) {
+      return unit.status() == status && unit.attempt() == attempt;
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.fleetq.coordinator.state;
+
+import dev.fleetq.model.id.JobId;
+import dev.fleetq.model.state.JobState;
+import dev.fleetq.model.unit.JobEvent;
+import dev.fleetq.model.unit.JobStatus;
+import dev.fleetq.model.unit.UnitStatus;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The pure fold of a job's events, and of its units' moves, into its projected state, with no I/O.
+ *
+ * <p>A job moves only forward ({@code ACCEPTED → PLANNING → RUNNING →} an end) and never leaves an
+ * end, so a replayed or late event changes nothing. Counts per unit status change by one for each
+ * unit move. A running job whose units have all landed {@code SUCCEEDED}; one whose units have all
+ * ended with at least one {@code FAILED} has {@code FAILED}; one whose units all ended with some
+ * cancelled and none failed is {@code CANCELLED}.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class JobFold {
+  private JobFold() {}
+
+  /**
+   * The state after a job event.
+   *
+   * @param current the state so far, or null before the job's first event
+   * @return {@code current} itself when the event changes nothing
+   */
+  static JobState apply(JobState current, JobEvent event) {
+    if (current == null) {
+      return settle(
+          new JobState(
+              event.jobId(),
+              event.status(),
+              event.unitCount(),
+              Map.of(),
+              event.detail(),
+              event.at(),
+              event.at()));
+    }
+    if (current.status().isTerminal() || rank(event.status()) <= rank(current.status())) {
+      return current;
+    }
+    return settle(
+        new JobState(
+            current.jobId(),
+            event.status(),
+            Math.max(current.unitCount(), event.unitCount()),
+            current.counts(),
+            event.detail() != null ? event.detail() : current.detail(),
+            current.submittedAt(),
+            event.at()));
+  }
+
+  /**
+   * The state after one of the job's units moved.
+   *
+   * @param from the unit's status before, or null for a unit seen for the first time
+   * @return {@code current} itself when the move changes nothing
+   */
+  static JobState unitMoved(JobState current, UnitStatus from, UnitStatus to, Instant at) {
+    if (from == to) {
+      return current;
+    }
+    Map<UnitStatus, Integer> counts = new EnumMap<>(UnitStatus.class);
+    counts.putAll(current.counts());
+    if (from != null) {
+      counts.computeIfPresent(from, (status, count) -> count > 1 ? count - 1 : null);
+    }
+    counts.merge(to, 1, Integer::sum);
+    return settle(
+        new JobState(
+            current.jobId(),
+            current.status(),
+            current.unitCount(),
+            counts,
+            current.detail(),
+            current.submittedAt(),
+            at));
+  }
+
+  /** The state of a job whose units show up before any of its own events. */
+  static JobState unseen(JobId job, Instant at) {
+    return new JobState(job, JobStatus.ACCEPTED, 0, Map.of(), null, at, at);
+  }
+
+  private static JobState settle(JobState job) {
+    if (job.status() != JobStatus.RUNNING || job.unitCount() == 0) {
+      return job;
+    }
+    int units = job.unitCount();
+    int landed = job.count(UnitStatus.LANDED);
+    int failed = job.count(UnitStatus.FAILED);
+    int cancelled = job.count(UnitStatus.CANCELLED);
+    if (landed + failed + cancelled < units) {
+      return job;
+    }
+    if (landed == units) {
+      return ended(job, JobStatus.SUCCEEDED, "all " + units + " units landed");
+    }
+    String tally = landed + " landed, " + failed + " failed, " + cancelled + " cancelled";
+    if (failed > 0) {
+      return ended(
+          job, JobStatus.FAILED, failed + " of " + units + " units failed (" + tally + ")");
+    }
+    return ended(job, JobStatus.CANCELLED, "every unit ended, some cancelled (" + tally + ")");
+  }
+
+  private static JobState ended(JobState job, JobStatus status, String detail) {
+    return new JobState(
+        job.jobId(),
+        status,
+        job.unitCount(),
+        job.counts(),
+        detail,
+        job.submittedAt(),
+        job.updatedAt());
+  }
+
+  private static int rank(JobStatus status) {
+    return switch (status) {
+      case ACCEPTED -> 0;
+      case PLANNING -> 1;
+      case RUNNING -> 2;
+      case SUCCEEDED, FAILED, CANCELLED -> 3;
+    };
+  }
+}

@@ -1,0 +1,229 @@
+package dev.fleetq.coordinator.state;
+
+import dev.fleetq.coordinator.LogContext;
+import dev.fleetq.coordinator.kafka.DeadLetters;
+import dev.fleetq.coordinator.kafka.EventLog;
+import dev.fleetq.coordinator.kafka.RecordLoop;
+import dev.fleetq.coordinator.publish.UnitPublisher;
+import dev.fleetq.model.id.UnitId;
+import dev.fleetq.model.id.UnitKey;
+import dev.fleetq.model.state.AttemptFailure;
+import dev.fleetq.model.state.JobState;
+import dev.fleetq.model.state.RedisKeys;
+import dev.fleetq.model.state.UnitState;
+import dev.fleetq.model.unit.Event;
+import dev.fleetq.model.unit.JobEvent;
+import dev.fleetq.model.unit.JobStatus;
+import dev.fleetq.model.unit.Reason;
+import dev.fleetq.model.unit.UnitEvent;
+import dev.fleetq.model.unit.UnitStatus;
+import dev.fleetq.model.wire.InvalidMessageException;
+import dev.fleetq.model.wire.Json;
+import java.time.Clock;
+import java.time.Instant;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.redisson.api.RedissonClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Folds the events topic into the projection in Redis ({@link UnitFold}, {@link JobFold}) and acts
+ * on the events that call for the coordinator:
+ *
+ * <ul>
+ *   <li>{@code RETRYING} for a unit's current attempt: asks the {@link UnitPublisher} to retry it
+ *       (the next attempt, or {@code FAILED}); the publisher's fence makes a replay harmless.
+ *   <li>{@code JobEvent(CANCELLED)}: marks the job and each of its unfinished units {@code
+ *       CANCELLED}, emitting a {@code UnitEvent(CANCELLED)} for each; a unit that shows up later in
+ *       a cancelled job is cancelled the same way.
+ *   <li>A running job whose units have all ended: emits the {@code JobEvent} of its outcome.
+ * </ul>
+ *
+ * An event that does not decode, or a {@code RETRYING} without a reason, goes to the dead-letter
+ * topic. Events are handled at least once; the folds are idempotent, so replaying the topic gives
+ * the same projection.
+ *
+ * <p>Thread model: the consumer and every Redis write run on the projector's thread, the only
+ * writer of the projection; events of one job share a partition and so are handled in order.
+ */
+public final class Projector implements AutoCloseable {
+  /** The value of the dead-letter header {@code fleetq.rejected.by}. */
+  public static final String NAME = "coordinator.projector";
+
+  private static final Logger log = LoggerFactory.getLogger(Projector.class);
+
+  private final StateStore store;
+  private final EventLog events;
+  private final UnitPublisher publisher;
+  private final RecordLoop loop;
+
+  /**
+   * @param consumer a consumer of the projector's group, owned from now on by the projector
+   */
+  public Projector(
+      KafkaConsumer<byte[], byte[]> consumer,
+      String eventsTopic,
+      RedissonClient redis,
+      RedisKeys keys,
+      EventLog events,
+      DeadLetters deadLetters,
+      UnitPublisher publisher,
+      RecordLoop.Settings settings,
+      Clock clock) {
+    this.store = new StateStore(redis, keys);
+    this.events = events;
+    this.publisher = publisher;
+    this.loop =
+        new RecordLoop(
+            NAME, consumer, eventsTopic, this::handle, () -> true, deadLetters, settings, clock);
+  }
+
+  /** Starts folding events. */
+  public void start() {
+    loop.start();
+  }
+
+  /** Whether the projector is folding events. */
+  public boolean isRunning() {
+    return loop.isRunning();
+  }
+
+  /** Stops folding, after the event in hand (bounded). */
+  @Override
+  public void close() {
+    loop.close();
+  }
+
+  private void handle(ConsumerRecord<byte[], byte[]> record) {
+    Event event = decode(record);
+    if (event instanceof UnitEvent unit) {
+      LogContext.inUnit(unit.key(), () -> onUnitEvent(unit));
+    } else {
+      LogContext.inJob(event.jobId(), () -> onJobEvent((JobEvent) event));
+    }
+  }
+
+  private static Event decode(ConsumerRecord<byte[], byte[]> record) {
+    if (record.value() == null) {
+      throw new InvalidMessageException(InvalidMessageException.ROOT, "is empty (a tombstone)");
+    }
+    Event event = Json.decode(record.value(), Event.class);
+    if (event instanceof UnitEvent unit
+        && unit.status() == UnitStatus.RETRYING
+        && unit.reason() == null) {
+      throw new InvalidMessageException("reason", "is required when status is RETRYING");
+    }
+    return event;
+  }
+
+  private void onUnitEvent(UnitEvent event) {
+    UnitState before = store.unit(event.key());
+    UnitState after = UnitFold.apply(before, event);
+    if (after != before) {
+      after = record(before, after, event.at());
+    }
+    if (after.status() == UnitStatus.RETRYING
+        && event.status() == UnitStatus.RETRYING
+        && event.attempt() == after.attempt()) {
+      publisher.retry(
+          event.key(), new AttemptFailure(event.attempt(), event.reason(), event.detail()));
+    }
+  }
+
+  /** Stores a unit's new state and the job's counts; returns the unit's state after all that. */
+  private UnitState record(UnitState before, UnitState after, Instant at) {
+    UnitState unit = enrich(after);
+    store.putUnit(unit);
+    JobState stored = store.job(unit.jobId());
+    JobState job = stored != null ? stored : JobFold.unseen(unit.jobId(), at);
+    JobState moved =
+        JobFold.unitMoved(job, before == null ? null : before.status(), unit.status(), at);
+    if (moved != stored) {
+      store.putJob(moved);
+      announceOutcome(stored, moved, null);
+    }
+    if (moved.status() == JobStatus.CANCELLED && !unit.status().isTerminal()) {
+      return cancel(unit, at);
+    }
+    log.debug("{} is {} (attempt {})", unit.key(), unit.status(), unit.attempt());
+    return unit;
+  }
+
+  private UnitState enrich(UnitState unit) {
+    String title = unit.title() != null ? unit.title() : store.title(unit.key());
+    String landed =
+        unit.status() == UnitStatus.LANDED && unit.landedCommit() == null
+            ? store.landedCommit(unit.key())
+            : unit.landedCommit();
+    if (title == unit.title() && landed == unit.landedCommit()) {
+      return unit;
+    }
+    return new UnitState(
+        unit.jobId(),
+        unit.unitId(),
+        title,
+        unit.status(),
+        unit.attempt(),
+        unit.worker(),
+        unit.failures(),
+        landed,
+        unit.updatedAt());
+  }
+
+  private void onJobEvent(JobEvent event) {
+    JobState before = store.job(event.jobId());
+    JobState after = JobFold.apply(before, event);
+    if (after != before) {
+      store.putJob(after);
+      announceOutcome(before, after, event.status());
+      log.info("Job {} is {}", event.jobId(), after.status());
+    }
+    if (event.status() == JobStatus.CANCELLED && after.status() == JobStatus.CANCELLED) {
+      cancelUnfinishedUnits(event);
+    }
+  }
+
+  private void cancelUnfinishedUnits(JobEvent event) {
+    for (UnitId id : store.unitIds(event.jobId())) {
+      UnitState unit = store.unit(new UnitKey(event.jobId(), id));
+      if (unit != null && !unit.status().isTerminal()) {
+        cancel(unit, event.at());
+      }
+    }
+  }
+
+  /** Emits the unit's {@code CANCELLED} event, then folds it at once. */
+  private UnitState cancel(UnitState unit, Instant at) {
+    UnitEvent cancelled =
+        new UnitEvent(
+            unit.jobId(),
+            unit.unitId(),
+            unit.attempt(),
+            UnitStatus.CANCELLED,
+            null,
+            Reason.CANCELLED,
+            "the job was cancelled",
+            at);
+    events.emit(cancelled);
+    log.info("Cancelled {} (attempt {})", unit.key(), unit.attempt());
+    UnitState after = UnitFold.apply(unit, cancelled);
+    return after == unit ? unit : record(unit, after, at);
+  }
+
+  /**
+   * Emits the job's outcome when this fold ended it and no event said so already.
+   *
+   * @param cause the status of the job event being folded, or null for a unit's move
+   */
+  private void announceOutcome(JobState before, JobState after, JobStatus cause) {
+    boolean ended =
+        after.status().isTerminal() && (before == null || !before.status().isTerminal());
+    if (ended && after.status() != cause) {
+      events.emit(
+          new JobEvent(
+              after.jobId(), after.status(), after.unitCount(), after.detail(), after.updatedAt()));
+      log.info("Job {} {}: {}", after.jobId(), after.status(), after.detail());
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package dev.fleetq.coordinator.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.fleetq.coordinator.CoordinatorConfig;
+import dev.fleetq.coordinator.kafka.DeadLetters;
+import dev.fleetq.coordinator.kafka.EventLog;
+import dev.fleetq.coordinator.kafka.KafkaClients;
+import dev.fleetq.coordinator.kafka.RecordLoop;
+import dev.fleetq.coordinator.kafka.Sender;
+import dev.fleetq.coordinator.publish.UnitPublisher;
+import dev.fleetq.coordinator.setup.KafkaProvisioner;
+import dev.fleetq.devstack.DevStack;
+import dev.fleetq.devstack.junit.ClientConfigs;
+import dev.fleetq.devstack.junit.TestNamespace;
+import dev.fleetq.model.state.RedisKeys;
+import dev.fleetq.model.unit.Event;
+import dev.fleetq.model.wire.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.awaitility.core.ConditionFactory;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+
+/**
+ * One test's slice of the shared devstack: its own topics (provisioned as the coordinator does),
+ * Redis keys and consumer groups, a configuration with short timings, and the clients and
+ * components a test of one part needs. Closes everything it made.
+ *
+ * <p>Not thread-safe; owned by one test.
+ */
+public final class Harness implements AutoCloseable {
+  /** The bound on every wait in these tests: generous, since other builds share the machine. */
+  public static final Duration WAIT = Duration.ofSeconds(90);
+
+  private final DevStack stack;
+  private final CoordinatorConfig config;
+  private final List<AutoCloseable> owned = new ArrayList<>();
+  private RedissonClient redis;
+  private KafkaProducer<byte[], byte[]> producer;
+
+  public Harness(DevStack stack, TestNamespace namespace, Path workDir) {
+    this.stack = stack;
+    this.config =
+        CoordinatorConfig.defaults(stack.bootstrapServers(), stack.redisUri(), workDir)
+            .withNames(
+                new Topics(namespace.topicPrefix()),
+                new RedisKeys(namespace.keyPrefix()),
+                namespace.group(CoordinatorConfig.DEFAULT_INTAKE_GROUP),
+                namespace.group(CoordinatorConfig.DEFAULT_PROJECTOR_GROUP))
+            .withPolling(Duration.ofMillis(100), Duration.ofMillis(200))
+            .withReaper(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(3));
+  }
+
+  /** A bounded wait that polls on the test thread (for the tails' consumers). */
+  public static ConditionFactory eventually() {
+    return await().atMost(WAIT).pollInSameThread().pollInterval(Duration.ofMillis(50));
+  }
+
+  public CoordinatorConfig config() {
+    return config;
+  }
+
+  public Topics topics() {
+    return config.topics();
+  }
+
+  public RedisKeys keys() {
+    return config.keys();
+  }
+
+  /** Creates this test's topics as the coordinator would. */
+  public Harness provision() {
+    try (Admin admin = KafkaClients.admin(config, "test-admin")) {
+      new KafkaProvisioner(admin, topics(), config.unitsPartitions(), config.kafkaTimeout())
+          .provision();
+    }
+    return this;
+  }
+
+  /** A Redisson client for this test. */
+  public RedissonClient redis() {
+    if (redis == null) {
+      redis = connect(Duration.ofSeconds(30));
+    }
+    return redis;
+  }
+
+  /** Another Redisson client, as a second coordinator would have, with the given watchdog. */
+  public RedissonClient connect(Duration lockWatchdog) {
+    Config redisson = new Config();
+    redisson.setLockWatchdogTimeout(lockWatchdog.toMillis());
+    redisson.setThreads(2);
+    redisson.setNettyThreads(2);
+    redisson
+        .useSingleServer()
+        .setAddress(stack.redisUri())
+        .setConnectionMinimumIdleSize(1)
+        .setConnectionPoolSize(4)
+        .setSubscriptionConnectionMinimumIdleSize(1)
+        .setSubscriptionConnectionPoolSize(2)
+        .setTimeout(5000);
+    RedissonClient client = Redisson.create(redisson);
+    owned.add(() -> client.shutdown(0, 5, TimeUnit.SECONDS));
+    return client;
+  }
+
+  /** The test's sender, through one idempotent producer. */
+  public Sender sender() {
+    if (producer == null) {
+      producer = KafkaClients.producer(config, "test-producer");
+      owned.add(() -> producer.close(ClientConfigs.CLOSE_TIMEOUT));
+    }
+    return new Sender(producer, config.kafkaTimeout());
+  }
+
+  public EventLog events() {
+    return new EventLog(sender(), topics());
+  }
+
+  public DeadLetters deadLetters() {
+    return new DeadLetters(sender(), topics());
+  }
+
+  public UnitPublisher publisher(Clock clock) {
+    return new UnitPublisher(sender(), topics(), events(), redis(), keys(), clock);
+  }
+
+  public RecordLoop.Settings loopSettings() {
+    return new RecordLoop.Settings(
+        config.pollTimeout(),
+        config.retryBackoff(),
+        config.kafkaTimeout(),
+        config.shutdownTimeout());
+  }
+
+  /** A consumer of the given group, as the coordinator makes them. */
+  public KafkaConsumer<byte[], byte[]> consumer(String group) {
+    return KafkaClients.consumer(config, group, "test-" + group);
+  }
+
+  /** Follows a topic from its beginning. */
+  public TopicTail tail(String topic) {
+    TopicTail tail = new TopicTail(stack.bootstrapServers(), topic);
+    owned.add(tail);
+    return tail;
+  }
+
+  /** Writes a record to a topic as an outside producer would. */
+  public void produce(String topic, String key, String value) {
+    byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+    byte[] valueBytes = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
+    sender().sendBytes(topic, keyBytes, valueBytes, List.of());
+  }
+
+  /** Emits events as workers and the gate would. */
+  public void emit(Event... events) {
+    EventLog log = events();
+    for (Event event : events) {
+      log.emit(event);
+    }
+  }
+
+  /** Closes what the test opened through this harness, newest first. */
+  public void own(AutoCloseable closeable) {
+    owned.add(closeable);
+  }
+
+  @Override
+  public void close() {
+    IllegalStateException failure = null;
+    for (int i = owned.size() - 1; i >= 0; i--) {
+      try {
+        owned.get(i).close();
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = new IllegalStateException("could not close everything the test opened", e);
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+}
