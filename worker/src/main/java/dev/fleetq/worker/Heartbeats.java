@@ -68,12 +68,12 @@ final class Heartbeats implements Runnable {
     try {
       beat(running);
     } catch (RuntimeException e) {
-      log.warn("Could not write the heartbeat", e);
+      log.warn("Could not write the heartbeat: {}", e.getMessage());
     }
     try {
       stopCancelled(running);
     } catch (RuntimeException e) {
-      log.warn("Could not check running units for cancellation", e);
+      log.warn("Could not check running units for cancellation: {}", e.getMessage());
     }
   }
 

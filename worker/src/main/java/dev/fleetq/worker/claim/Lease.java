@@ -32,21 +32,12 @@ public final class Lease {
   }
 
   /**
-   * Whether this worker still holds the lock, asked of Redis with a bound.
-   *
-   * @throws ClaimException if Redis does not answer in time
-   */
-  public boolean isHeld() {
-    return Redis.await(lock.isHeldByThreadAsync(owner), timeout, "checking the lease of " + unit);
-  }
-
-  /**
    * Releases the lock and stops its watchdog.
    *
    * @throws ClaimException if Redis does not answer in time, or the lock had already expired
    */
   public void release() {
-    Redis.await(lock.unlockAsync(owner), timeout, "releasing the lease of " + unit);
+    Redis.call(() -> lock.unlockAsync(owner), timeout, "releasing the lease of " + unit);
   }
 
   @Override

@@ -74,8 +74,8 @@ public final class UnitClaims {
     RLock lock = redisson.getLock(keys.unitLock(unit.key()));
     long owner = owners.getAndIncrement();
     boolean locked =
-        Redis.await(
-            lock.tryLockAsync(0, -1, TimeUnit.MILLISECONDS, owner),
+        Redis.call(
+            () -> lock.tryLockAsync(0, -1, TimeUnit.MILLISECONDS, owner),
             timeout,
             "locking " + unit.key());
     if (!locked) {
@@ -128,8 +128,8 @@ public final class UnitClaims {
 
   /** One round trip (MGET) for all keys; absent keys are absent from the map. */
   private Map<String, String> read(String... names) {
-    return Redis.await(
-        redisson.getBuckets(StringCodec.INSTANCE).<String>getAsync(names),
+    return Redis.call(
+        () -> redisson.getBuckets(StringCodec.INSTANCE).<String>getAsync(names),
         timeout,
         "reading " + String.join(", ", names));
   }

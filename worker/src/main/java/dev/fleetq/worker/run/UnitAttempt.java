@@ -7,7 +7,6 @@ import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitStatus;
 import dev.fleetq.model.unit.WorkUnit;
-import dev.fleetq.worker.claim.ClaimException;
 import dev.fleetq.worker.claim.Lease;
 import dev.fleetq.worker.git.Workspace;
 import dev.fleetq.worker.git.Workspace.Checkout;
@@ -195,7 +194,7 @@ final class UnitAttempt implements Runnable {
     }
     try {
       lease.release();
-    } catch (ClaimException e) {
+    } catch (RuntimeException e) {
       log.warn("Could not release {}; it expires with the watchdog timeout", lease, e);
     }
   }

@@ -45,6 +45,8 @@ public final class Delivery {
         + record.partition()
         + "@"
         + record.offset()
+        + ", delivery "
+        + deliveryCount()
         + ")";
   }
 }
