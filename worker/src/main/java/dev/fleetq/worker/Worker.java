@@ -43,6 +43,7 @@ public final class Worker implements AutoCloseable {
   private final WorkerClients clients;
   private final Clock clock;
   private final Slots slots;
+  private final UnitSource source;
   private final TakeLoop takeLoop;
   private final Heartbeats heartbeats;
   private final Health health;
@@ -82,7 +83,7 @@ public final class Worker implements AutoCloseable {
     UnitClaims claims = new UnitClaims(clients.redisson(), config.keys(), config.redisTimeout());
     this.slots = new Slots(id, config.slots());
     Attempts attempts = new Attempts(slots, workspace, sandbox, outbox, id, config.workDir());
-    UnitSource source =
+    this.source =
         new UnitSource(
             clients.units(),
             config.topics().units(),
@@ -188,8 +189,12 @@ public final class Worker implements AutoCloseable {
   }
 
   private void joinTakeThread(Duration bound) {
-    if (!takeThread.isAlive()) {
-      return;
+    synchronized (this) {
+      if (!started) {
+        // The take loop never ran, so the consumer is this thread's to close.
+        source.close();
+        return;
+      }
     }
     try {
       takeThread.join(Math.max(1, bound.toMillis()));

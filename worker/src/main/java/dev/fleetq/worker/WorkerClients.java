@@ -90,7 +90,14 @@ public record WorkerClients(
                 kafkaMillis),
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer());
-    RedissonClient redisson = Redisson.create(redissonConfig(config));
+    RedissonClient redisson;
+    try {
+      redisson = Redisson.create(redissonConfig(config));
+    } catch (RuntimeException e) {
+      producer.close(Duration.ZERO);
+      units.close(Duration.ZERO);
+      throw e;
+    }
     Admin admin =
         Admin.create(
             Map.of(

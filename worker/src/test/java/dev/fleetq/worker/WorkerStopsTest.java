@@ -111,6 +111,21 @@ class WorkerStopsTest {
     assertThat(worker.busySlots()).as("busy slots").isZero();
   }
 
+  @Test
+  void aWorkerClosedBeforeItStartedIsNotHealthyAndClosesCleanly() {
+    Worker worker =
+        new Worker(
+            fleet.config("w9"),
+            WorkerClients.connect(fleet.config("w9")),
+            new dev.fleetq.exec.sandbox.ProcessSandbox(),
+            java.time.Clock.systemUTC());
+
+    assertThat(worker.isHealthy()).as("healthy before start").isFalse();
+    worker.close();
+    worker.close();
+    assertThat(worker.isHealthy()).as("healthy after close").isFalse();
+  }
+
   private void awaitAgentRunning() {
     await("the agent runs")
         .atMost(Fleet.PATIENCE)

@@ -62,13 +62,15 @@ final class UnitAttempt implements Runnable {
 
   @Override
   public void run() {
-    handle.bind();
     putContext();
     Checkout checkout = null;
     try {
       Ending ending;
       try {
+        // Emitted before the handle binds, so that a stop cannot cut it short: a unit handed back
+        // is always CLAIMED before it is RETRYING.
         outbox.event(unit, UnitStatus.CLAIMED, null, null);
+        handle.bind();
         checkout = workspace.checkout(unit);
         ending = work(checkout);
       } catch (RuntimeException e) {
