@@ -6,6 +6,8 @@ import java.util.Objects;
  * How claiming a unit ended: the worker holds its lease, or it skipped the unit because someone
  * else holds it or it no longer needs work. Losing such a race is an expected outcome, so it is a
  * value, never an exception.
+ *
+ * <p>Immutable and thread-safe.
  */
 public sealed interface ClaimOutcome {
 

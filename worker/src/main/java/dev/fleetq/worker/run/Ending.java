@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * How a unit attempt ended, as the attempt itself saw it: pushed, or failed with a reason and a
- * detail for the {@code RETRYING} event.
+ * detail for the {@code RETRYING} event. Immutable.
  *
  * @param reason why it failed, or null when it was pushed
  * @param detail what a person needs to know, or null
