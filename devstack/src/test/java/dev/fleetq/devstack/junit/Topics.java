@@ -1,10 +1,9 @@
 package dev.fleetq.devstack.junit;
 
-import static org.awaitility.Awaitility.await;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -13,6 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates topics for a test, since the embedded broker never creates them on first use.
@@ -20,6 +20,8 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Stateless and thread-safe.
  */
 public final class Topics {
+  private static final Duration RETRY_PAUSE = Duration.ofMillis(50);
+
   private Topics() {}
 
   /**
@@ -43,24 +45,34 @@ public final class Topics {
           IntStream.range(0, partitions)
               .mapToObj(partition -> new TopicPartition(topic, partition))
               .collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest()));
-      // Right after creation the admin client's metadata may not know the topic yet, and it
-      // answers UnknownTopicOrPartition at once instead of waiting: ask again, bounded.
-      await()
-          .atMost(ClientConfigs.ADMIN_TIMEOUT)
-          .pollInterval(Duration.ofMillis(50))
-          .ignoreExceptions()
-          .until(
-              () -> {
-                admin
-                    .listOffsets(latest)
-                    .all()
-                    .get(ClientConfigs.ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                return true;
-              });
+      awaitLeaders(admin, latest);
     } catch (Exception e) {
       throw new IllegalStateException("cannot create topic " + topic, e);
     } finally {
       admin.close(ClientConfigs.CLOSE_TIMEOUT);
+    }
+  }
+
+  /**
+   * Lists the offsets until every partition answers: the admin client's metadata may not know the
+   * new topic yet, and then fails at once with {@link UnknownTopicOrPartitionException} rather than
+   * waiting, so that failure is retried until {@link ClientConfigs#ADMIN_TIMEOUT}.
+   */
+  private static void awaitLeaders(Admin admin, Map<TopicPartition, OffsetSpec> partitions)
+      throws Exception {
+    long deadline = System.nanoTime() + ClientConfigs.ADMIN_TIMEOUT.toNanos();
+    while (true) {
+      long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+      try {
+        admin.listOffsets(partitions).all().get(left, TimeUnit.MILLISECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        Thread.sleep(RETRY_PAUSE.toMillis());
+      }
     }
   }
 }

@@ -18,16 +18,20 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One worker's git checkouts: a bare mirror per repository, fetched before every unit, and a {@code
- * git worktree} per unit attempt on its own branch {@code fleetq/{jobId}/{unitId}/a{attempt}}. The
- * mirror is shared by the worker's slots, so fetches into it are serialized per repository; the
- * worktrees are independent. The {@code .fleetq/} folder, where the assignment lives, is excluded
- * from every commit.
+ * git worktree} per unit attempt on its own branch {@code fleetq/{jobId}/{unitId}/a{attempt}}. Only
+ * the repository's main branch is fetched into the mirror, so other workers' candidate branches
+ * never are. The {@code .fleetq/} folder, where the assignment lives, is excluded from every
+ * commit, and whatever the agent committed itself is folded into the unit's one commit.
  *
- * <p>Thread-safe: slots call it concurrently for different units.
+ * <p>Thread-safe: slots call it concurrently for different units. Everything that writes to a
+ * mirror (fetch, adding and removing worktrees) is serialized per repository; work inside a
+ * worktree is not.
  */
 public final class Workspace {
   /** The branch prefix every unit branch lives under; only the gate writes the main branch. */
   public static final String BRANCH_PREFIX = "fleetq/";
+
+  private static final String ASSIGNMENT_FOLDER = ".fleetq";
 
   private final Path root;
   private final Git git;
@@ -51,33 +55,43 @@ public final class Workspace {
   }
 
   /**
-   * Pull: fetches the repository into the mirror and creates a fresh worktree for the unit attempt,
-   * on its own branch, from the current tip of the repository's main branch.
+   * Pull: fetches the repository's main branch into the mirror and creates a fresh worktree for the
+   * unit attempt, on its own branch, from the current tip of main.
    */
   public Checkout checkout(WorkUnit unit) {
-    Path mirror = fetch(unit.repo().url());
-    String main = "refs/remotes/origin/" + unit.repo().branch();
-    String base = git.run(mirror, "rev-parse", "--verify", main + "^{commit}");
+    String url = unit.repo().url();
+    String main = unit.repo().branch();
     Path dir =
         root.resolve("units").resolve(unit.jobId() + "-" + unit.unitId() + "-a" + unit.attempt());
-    if (Files.exists(dir)) {
-      removeWorktree(mirror, dir);
-    }
     String branch = branchFor(unit);
-    git.run(mirror, "worktree", "add", "--force", "-B", branch, dir.toString(), base);
-    return new Checkout(unit.repo().url(), mirror, dir, branch, unit.repo().branch(), base);
+    return withMirror(
+        url,
+        mirror -> {
+          fetchMain(mirror, main);
+          String base = git.run(mirror, "rev-parse", "--verify", remoteRef(main) + "^{commit}");
+          if (Files.exists(dir)) {
+            removeWorktree(mirror, dir);
+          }
+          git.run(
+              mirror, "worktree", "add", "--quiet", "--force", "-B", branch, dir.toString(), base);
+          return new Checkout(url, mirror, dir, branch, main, base);
+        });
   }
 
   /**
-   * Work, part two: commits everything the agent changed (outside {@code .fleetq/}) with the given
-   * message. Returns false when the agent changed nothing.
+   * Work, part two: makes the unit's one commit, from the commit the worktree started at, of
+   * everything the agent changed outside {@code .fleetq/}, including anything it committed itself.
+   * Returns false when the agent changed nothing.
    */
   public boolean commitAll(Checkout checkout, String message) {
-    git.run(checkout.dir(), "add", "--all");
-    if (git.tryRun(checkout.dir(), "diff", "--cached", "--quiet").succeeded()) {
+    Path dir = checkout.dir();
+    git.run(dir, "reset", "--quiet", "--soft", checkout.baseCommit());
+    git.run(dir, "rm", "-r", "--cached", "--quiet", "--ignore-unmatch", "--", ASSIGNMENT_FOLDER);
+    git.run(dir, "add", "--all");
+    if (git.tryRun(dir, "diff", "--cached", "--quiet").succeeded()) {
       return false;
     }
-    git.run(checkout.dir(), "commit", "--quiet", "--no-verify", "-m", message);
+    git.run(dir, "commit", "--quiet", "--no-verify", "-m", message);
     return true;
   }
 
@@ -87,7 +101,13 @@ public final class Workspace {
    * paths are returned.
    */
   public MergeOutcome mergeLatestMain(Checkout checkout) {
-    fetch(checkout.url());
+    String main =
+        withMirror(
+            checkout.url(),
+            mirror -> {
+              fetchMain(mirror, checkout.mainBranch());
+              return git.run(mirror, "rev-parse", "--verify", remoteRef(checkout.mainBranch()));
+            });
     GitResult merge =
         git.tryRun(
             checkout.dir(),
@@ -96,9 +116,9 @@ public final class Workspace {
             "--no-verify",
             "-m",
             "Merge " + checkout.mainBranch() + " into " + checkout.branch(),
-            "refs/remotes/origin/" + checkout.mainBranch());
+            main);
     if (merge.succeeded()) {
-      return MergeOutcome.merged(head(checkout));
+      return MergeOutcome.merged(head(checkout), main);
     }
     List<String> conflicts =
         git.run(checkout.dir(), "diff", "--name-only", "--diff-filter=U").lines().toList();
@@ -107,11 +127,19 @@ public final class Workspace {
       throw new IllegalStateException(
           "merging " + checkout.mainBranch() + " failed without conflicts: " + merge.stderr());
     }
-    return MergeOutcome.conflict(conflicts);
+    return MergeOutcome.conflict(conflicts, main);
   }
 
-  /** Push: publishes the unit branch to the repository. Never pushes the main branch. */
+  /**
+   * Push: publishes the unit branch to the repository. Never pushes the main branch.
+   *
+   * @throws dev.fleetq.exec.git.GitException if the push failed or timed out
+   */
   public void push(Checkout checkout) {
+    if (!checkout.branch().startsWith(BRANCH_PREFIX)
+        || checkout.branch().equals(checkout.mainBranch())) {
+      throw new IllegalArgumentException("refusing to push " + checkout.branch());
+    }
     git.run(
         checkout.dir(),
         "push",
@@ -128,16 +156,29 @@ public final class Workspace {
 
   /** Release, part two: removes the worktree and its local branch; the pushed branch stays. */
   public void remove(Checkout checkout) {
-    removeWorktree(checkout.mirror(), checkout.dir());
-    git.tryRun(checkout.mirror(), "branch", "-D", checkout.branch());
+    withMirror(
+        checkout.url(),
+        mirror -> {
+          removeWorktree(mirror, checkout.dir());
+          git.tryRun(mirror, "branch", "-D", checkout.branch());
+          return null;
+        });
   }
 
   private void removeWorktree(Path mirror, Path dir) {
-    git.tryRun(mirror, "worktree", "remove", "--force", dir.toString());
+    git.tryRun(mirror, "worktree", "remove", "--force", "--force", dir.toString());
     git.run(mirror, "worktree", "prune");
   }
 
-  private Path fetch(String url) {
+  private void fetchMain(Path mirror, String main) {
+    git.run(mirror, "fetch", "--quiet", "origin", "+refs/heads/" + main + ":" + remoteRef(main));
+  }
+
+  private static String remoteRef(String main) {
+    return "refs/remotes/origin/" + main;
+  }
+
+  private <T> T withMirror(String url, MirrorWork<T> work) {
     RepoId repo = RepoId.fromUrl(url);
     ReentrantLock lock = mirrorLocks.computeIfAbsent(repo, r -> new ReentrantLock());
     try {
@@ -151,11 +192,10 @@ public final class Workspace {
     }
     try {
       Path mirror = root.resolve("mirrors").resolve(repo.value() + ".git");
-      if (!Files.isDirectory(mirror)) {
+      if (!Files.isDirectory(mirror.resolve("objects"))) {
         createMirror(url, mirror);
       }
-      git.run(mirror, "fetch", "--quiet", "--prune", "origin");
-      return mirror;
+      return work.apply(mirror);
     } finally {
       lock.unlock();
     }
@@ -166,15 +206,20 @@ public final class Workspace {
       Files.createDirectories(mirror);
       git.run(mirror, "init", "--quiet", "--bare");
       git.run(mirror, "remote", "add", "origin", url);
-      git.run(mirror, "config", "remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*");
       Files.writeString(
           mirror.resolve("info").resolve("exclude"),
-          "\n.fleetq/\n",
+          "\n/" + ASSIGNMENT_FOLDER + "/\n",
           StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException("could not create the mirror of " + url + " at " + mirror, e);
     }
+  }
+
+  /** Work done on a mirror while holding its lock. */
+  @FunctionalInterface
+  private interface MirrorWork<T> {
+    T apply(Path mirror);
   }
 
   /**
@@ -194,15 +239,20 @@ public final class Workspace {
    * How merging the latest main into a unit branch ended.
    *
    * @param head the branch's commit after the merge, or null on conflict
+   * @param mainCommit the main commit that was merged, or that conflicted
    * @param conflicts the paths that conflicted, empty when merged
    */
-  public record MergeOutcome(String head, List<String> conflicts) {
-    static MergeOutcome merged(String head) {
-      return new MergeOutcome(head, List.of());
+  public record MergeOutcome(String head, String mainCommit, List<String> conflicts) {
+    public MergeOutcome {
+      conflicts = List.copyOf(conflicts);
     }
 
-    static MergeOutcome conflict(List<String> conflicts) {
-      return new MergeOutcome(null, List.copyOf(conflicts));
+    static MergeOutcome merged(String head, String mainCommit) {
+      return new MergeOutcome(head, mainCommit, List.of());
+    }
+
+    static MergeOutcome conflict(List<String> conflicts, String mainCommit) {
+      return new MergeOutcome(null, mainCommit, conflicts);
     }
 
     /** Whether the merge conflicted. */

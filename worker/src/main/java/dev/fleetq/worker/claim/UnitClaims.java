@@ -1,0 +1,160 @@
+package dev.fleetq.worker.claim;
+
+import dev.fleetq.model.id.UnitKey;
+import dev.fleetq.model.state.RedisKeys;
+import dev.fleetq.model.state.UnitState;
+import dev.fleetq.model.unit.UnitStatus;
+import dev.fleetq.model.unit.WorkUnit;
+import dev.fleetq.model.wire.InvalidMessageException;
+import dev.fleetq.model.wire.Json;
+import dev.fleetq.worker.claim.ClaimOutcome.Claimed;
+import dev.fleetq.worker.claim.ClaimOutcome.SkipReason;
+import dev.fleetq.worker.claim.ClaimOutcome.Skipped;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.redisson.api.RLock;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims units in Redis: skips a unit that no longer needs work (a newer attempt exists, it has
+ * landed, or its projected state is terminal), then takes its lock without waiting, with Redisson's
+ * watchdog as the lease. Each claim gets its own synthetic thread id, so the slot thread that ends
+ * the attempt, not the take loop thread that claimed it, releases the lock.
+ *
+ * <p>The fencing epoch {@code attempt:{unitKey}} is read as a decimal number, {@code
+ * landed:{unitKey}} only for existence, and {@code unit:{unitKey}} as {@link UnitState} JSON, all
+ * as plain strings. A value that cannot be read is logged and does not stop the claim: the gate
+ * refuses stale candidates anyway.
+ *
+ * <p>Thread-safe: every call is a bounded Redis round trip and the only state is a counter.
+ */
+public final class UnitClaims {
+  private static final Logger log = LoggerFactory.getLogger(UnitClaims.class);
+
+  /** Far above any real thread id, so a synthetic owner never collides with a thread's lock. */
+  private static final long FIRST_OWNER = 1L << 40;
+
+  private final RedissonClient redisson;
+  private final RedisKeys keys;
+  private final Duration timeout;
+  private final AtomicLong owners = new AtomicLong(FIRST_OWNER);
+
+  /**
+   * @param redisson the worker's client; its lock watchdog timeout is the lease
+   * @param keys the Redis key names
+   * @param timeout the bound on each Redis call
+   */
+  public UnitClaims(RedissonClient redisson, RedisKeys keys, Duration timeout) {
+    this.redisson = Objects.requireNonNull(redisson, "redisson");
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+  }
+
+  /**
+   * Claims the unit, or says why not.
+   *
+   * @throws ClaimException if Redis failed or did not answer in time
+   */
+  public ClaimOutcome claim(WorkUnit unit) {
+    Optional<Skipped> skip = reasonToSkip(unit);
+    if (skip.isPresent()) {
+      return skip.get();
+    }
+    RLock lock = redisson.getLock(keys.unitLock(unit.key()));
+    long owner = owners.getAndIncrement();
+    boolean locked =
+        Redis.call(
+            () -> lock.tryLockAsync(0, -1, TimeUnit.MILLISECONDS, owner),
+            timeout,
+            "locking " + unit.key());
+    if (!locked) {
+      return new Skipped(SkipReason.LOCK_HELD, "another worker holds " + keys.unitLock(unit.key()));
+    }
+    return new Claimed(new Lease(unit.key(), lock, owner, timeout));
+  }
+
+  /**
+   * The units among {@code running} whose projected state is now {@link UnitStatus#CANCELLED}.
+   *
+   * @throws ClaimException if Redis failed or did not answer in time
+   */
+  public Set<UnitKey> cancelledAmong(Collection<UnitKey> running) {
+    if (running.isEmpty()) {
+      return Set.of();
+    }
+    Map<String, UnitKey> byStateKey = new LinkedHashMap<>();
+    running.forEach(key -> byStateKey.put(keys.unit(key), key));
+    Map<String, String> states = read(byStateKey.keySet().toArray(String[]::new));
+    Set<UnitKey> cancelled = new HashSet<>();
+    states.forEach(
+        (stateKey, json) ->
+            state(stateKey, json)
+                .filter(state -> state.status() == UnitStatus.CANCELLED)
+                .ifPresent(state -> cancelled.add(byStateKey.get(stateKey))));
+    return cancelled;
+  }
+
+  private Optional<Skipped> reasonToSkip(WorkUnit unit) {
+    UnitKey key = unit.key();
+    Map<String, String> found = read(keys.attempt(key), keys.landed(key), keys.unit(key));
+    Optional<Long> current = attempt(keys.attempt(key), found.get(keys.attempt(key)));
+    if (current.isPresent() && current.get() > unit.attempt()) {
+      return Optional.of(
+          new Skipped(
+              SkipReason.NEWER_ATTEMPT,
+              "attempt " + current.get() + " is current, this is attempt " + unit.attempt()));
+    }
+    if (found.containsKey(keys.landed(key))) {
+      return Optional.of(
+          new Skipped(SkipReason.LANDED, "landed as " + found.get(keys.landed(key))));
+    }
+    Optional<UnitState> state = state(keys.unit(key), found.get(keys.unit(key)));
+    if (state.isPresent() && state.get().status().isTerminal()) {
+      return Optional.of(new Skipped(SkipReason.FINISHED, "the unit is " + state.get().status()));
+    }
+    return Optional.empty();
+  }
+
+  /** One round trip (MGET) for all keys; absent keys are absent from the map. */
+  private Map<String, String> read(String... names) {
+    return Redis.call(
+        () -> redisson.getBuckets(StringCodec.INSTANCE).<String>getAsync(names),
+        timeout,
+        "reading " + String.join(", ", names));
+  }
+
+  private static Optional<Long> attempt(String name, String value) {
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Long.parseLong(value.strip()));
+    } catch (NumberFormatException e) {
+      log.warn("Ignoring {}: not a decimal number: {}", name, value);
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<UnitState> state(String name, String json) {
+    if (json == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Json.decode(json, UnitState.class));
+    } catch (InvalidMessageException e) {
+      log.warn("Ignoring {}: not a unit state: {}", name, e.getMessage());
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.fleetq.worker.run;
+
+import dev.fleetq.exec.sandbox.Sandbox;
+import dev.fleetq.model.id.WorkerId;
+import dev.fleetq.model.unit.WorkUnit;
+import dev.fleetq.worker.claim.Lease;
+import dev.fleetq.worker.git.Workspace;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Starts the attempt at a claimed unit in the slot the take loop reserved for it, with the
+ * collaborators every attempt shares.
+ *
+ * <p>Thread-safe: it holds only thread-safe collaborators.
+ */
+public final class Attempts {
+  private final Slots slots;
+  private final Workspace workspace;
+  private final AgentRunner agent;
+  private final Outbox outbox;
+  private final WorkerId worker;
+
+  /**
+   * @param slots where attempts run
+   * @param workspace the worker's git checkouts
+   * @param sandbox where agents run
+   * @param outbox where events and gate requests go
+   * @param worker this worker
+   * @param workDir where agent logs and scratch directories live
+   */
+  public Attempts(
+      Slots slots,
+      Workspace workspace,
+      Sandbox sandbox,
+      Outbox outbox,
+      WorkerId worker,
+      Path workDir) {
+    this.slots = Objects.requireNonNull(slots, "slots");
+    this.workspace = Objects.requireNonNull(workspace, "workspace");
+    this.agent = new AgentRunner(sandbox, worker, workDir);
+    this.outbox = Objects.requireNonNull(outbox, "outbox");
+    this.worker = Objects.requireNonNull(worker, "worker");
+  }
+
+  /**
+   * Starts the attempt in the reserved slot. Returns false if no slot thread would take it; the
+   * lease is then still held and the caller must release it.
+   */
+  public boolean start(WorkUnit unit, Lease lease) {
+    return slots.start(
+        unit.key(),
+        handle -> new UnitAttempt(unit, lease, handle, workspace, agent, outbox, worker));
+  }
+}

@@ -1,0 +1,210 @@
+package dev.fleetq.worker.run;
+
+import dev.fleetq.exec.git.GitException;
+import dev.fleetq.exec.sandbox.SandboxResult;
+import dev.fleetq.model.gate.GateRequest;
+import dev.fleetq.model.id.WorkerId;
+import dev.fleetq.model.unit.Reason;
+import dev.fleetq.model.unit.UnitStatus;
+import dev.fleetq.model.unit.WorkUnit;
+import dev.fleetq.worker.claim.Lease;
+import dev.fleetq.worker.git.Workspace;
+import dev.fleetq.worker.git.Workspace.Checkout;
+import dev.fleetq.worker.git.Workspace.MergeOutcome;
+import dev.fleetq.worker.run.RunningUnit.StopCause;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One attempt at one claimed unit, from start to end in its slot: emit {@code CLAIMED}, pull, write
+ * the assignment, emit {@code RUNNING}, run the agent, commit, merge the latest main, push, ask the
+ * gate, emit {@code PUSHED}; then remove the worktree and release the lease, whatever happened. An
+ * attempt that ends without a push emits {@code RETRYING} with its reason; the coordinator decides
+ * whether the unit gets another attempt. A cancelled attempt ends without an event, since the
+ * projector already marked the unit cancelled; a worker that shuts down hands the unit back with
+ * {@code WORKER_SHUTDOWN}.
+ *
+ * <p>Not thread-safe; runs once, on one slot thread, with {@code job}, {@code unit}, {@code
+ * attempt} and {@code worker} in the logging MDC. Other threads stop it through its {@link
+ * RunningUnit}.
+ */
+final class UnitAttempt implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(UnitAttempt.class);
+
+  private final WorkUnit unit;
+  private final Lease lease;
+  private final RunningUnit handle;
+  private final Workspace workspace;
+  private final AgentRunner agent;
+  private final Outbox outbox;
+  private final WorkerId worker;
+
+  UnitAttempt(
+      WorkUnit unit,
+      Lease lease,
+      RunningUnit handle,
+      Workspace workspace,
+      AgentRunner agent,
+      Outbox outbox,
+      WorkerId worker) {
+    this.unit = Objects.requireNonNull(unit, "unit");
+    this.lease = Objects.requireNonNull(lease, "lease");
+    this.handle = Objects.requireNonNull(handle, "handle");
+    this.workspace = Objects.requireNonNull(workspace, "workspace");
+    this.agent = Objects.requireNonNull(agent, "agent");
+    this.outbox = Objects.requireNonNull(outbox, "outbox");
+    this.worker = Objects.requireNonNull(worker, "worker");
+  }
+
+  @Override
+  public void run() {
+    putContext();
+    Checkout checkout = null;
+    try {
+      Ending ending;
+      try {
+        // Emitted before the handle binds, so that a stop cannot cut it short: a unit handed back
+        // is always CLAIMED before it is RETRYING.
+        outbox.event(unit, UnitStatus.CLAIMED, null, null);
+        handle.bind();
+        checkout = workspace.checkout(unit);
+        ending = work(checkout);
+      } catch (RuntimeException e) {
+        ending = unfinished(e);
+      }
+      report(handle.beginEnding(), ending);
+    } finally {
+      handle.beginEnding();
+      cleanUp(checkout);
+      handle.finish();
+      MDC.clear();
+    }
+  }
+
+  private Ending work(Checkout checkout) {
+    Path task = TaskFile.write(checkout.dir(), unit);
+    outbox.event(unit, UnitStatus.RUNNING, null, null);
+    SandboxResult result = agent.run(unit, checkout.dir(), task);
+    if (result.timedOut()) {
+      return Ending.failed(
+          Reason.TIMED_OUT,
+          "the agent ran past its timeout of "
+              + unit.agent().timeout()
+              + " and was killed; its last lines:\n"
+              + LogTail.of(result.logFile()));
+    }
+    if (result.exitCode() != 0) {
+      return Ending.failed(
+          Reason.AGENT_FAILED,
+          "the agent exited with status "
+              + result.exitCode()
+              + "; its last lines:\n"
+              + LogTail.of(result.logFile()));
+    }
+    if (!workspace.commitAll(checkout, CommitMessage.of(unit, worker))) {
+      return Ending.failed(
+          Reason.NO_CHANGES, "the agent finished without changing any file outside .fleetq/");
+    }
+    MergeOutcome merge = workspace.mergeLatestMain(checkout);
+    if (merge.conflicted()) {
+      return Ending.failed(
+          Reason.CONFLICT,
+          "merging "
+              + checkout.mainBranch()
+              + " at "
+              + merge.mainCommit()
+              + " conflicted in: "
+              + String.join(", ", merge.conflicts()));
+    }
+    try {
+      workspace.push(checkout);
+    } catch (GitException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw e;
+      }
+      return Ending.failed(Reason.PUSH_FAILED, e.getMessage());
+    }
+    outbox.gateRequest(
+        new GateRequest(
+            unit.jobId(),
+            unit.unitId(),
+            unit.attempt(),
+            worker,
+            unit.repo(),
+            checkout.branch(),
+            merge.head(),
+            merge.mainCommit(),
+            unit.scope(),
+            unit.gate(),
+            outbox.now()));
+    outbox.event(unit, UnitStatus.PUSHED, null, checkout.branch() + " at " + merge.head());
+    log.info("Pushed {} at {}", checkout.branch(), merge.head());
+    return Ending.pushed();
+  }
+
+  /**
+   * The attempt broke off. If it was stopped from outside, the cause decides the report; otherwise
+   * the worker could not do its part (a repository it cannot fetch, Kafka unreachable) and hands
+   * the unit back, which the protocol spells {@code WORKER_SHUTDOWN}.
+   */
+  private Ending unfinished(RuntimeException e) {
+    if (!Thread.currentThread().isInterrupted()) {
+      log.warn("Attempt broke off", e);
+    }
+    return Ending.failed(
+        Reason.WORKER_SHUTDOWN,
+        "worker " + worker + " could not finish the attempt and handed it back: " + e);
+  }
+
+  private void report(StopCause stopped, Ending ending) {
+    if (ending.isPushed()) {
+      return;
+    }
+    if (stopped == StopCause.CANCELLED) {
+      log.info("Unit was cancelled; agent stopped, no event");
+      return;
+    }
+    Ending reported =
+        stopped == StopCause.SHUTDOWN
+            ? Ending.failed(
+                Reason.WORKER_SHUTDOWN, "worker " + worker + " shut down and handed the unit back")
+            : ending;
+    log.info("Attempt ended: {}", reported.reason());
+    try {
+      outbox.event(unit, UnitStatus.RETRYING, reported.reason(), reported.detail());
+    } catch (KafkaException e) {
+      log.error("Could not report the end of the attempt ({})", reported.reason(), e);
+    }
+  }
+
+  private void cleanUp(Checkout checkout) {
+    if (checkout != null) {
+      try {
+        workspace.remove(checkout);
+      } catch (RuntimeException e) {
+        log.warn("Could not remove the worktree {}", checkout.dir(), e);
+      }
+    }
+    try {
+      agent.removeScratch(unit);
+    } catch (RuntimeException e) {
+      log.warn("Could not remove the agent's scratch directory", e);
+    }
+    try {
+      lease.release();
+    } catch (RuntimeException e) {
+      log.warn("Could not release {}; it expires with the watchdog timeout", lease, e);
+    }
+  }
+
+  private void putContext() {
+    MDC.put("job", unit.jobId().value());
+    MDC.put("unit", unit.unitId().value());
+    MDC.put("attempt", Integer.toString(unit.attempt()));
+    MDC.put("worker", worker.value());
+  }
+}
