@@ -64,7 +64,13 @@ public record CoordinatorConfig(
   /** The consumer group of the projector in a standard installation. */
   public static final String DEFAULT_PROJECTOR_GROUP = "fleetq-projector";
 
-  public static final int DEFAULT_UNITS_PARTITIONS = 2;
+  /**
+   * One partition: Kafka's share-group assignor hands each partition to only some of the workers,
+   * and with two partitions and two workers a quick unit was measured waiting behind a busy worker.
+   * With one, every worker sees every unit, which is what keeps units flowing to free workers.
+   */
+  public static final int DEFAULT_UNITS_PARTITIONS = 1;
+
   public static final int DEFAULT_PLANNERS = 2;
   public static final int DEFAULT_PLAN_QUEUE = 16;
   public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(500);
