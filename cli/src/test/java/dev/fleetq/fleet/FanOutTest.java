@@ -1,0 +1,217 @@
+package dev.fleetq.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.fleetq.devstack.DevStack;
+import dev.fleetq.devstack.junit.TestNamespace;
+import dev.fleetq.devstack.junit.WithDevStack;
+import dev.fleetq.exec.git.Git;
+import dev.fleetq.exec.sandbox.ProcessSandbox;
+import dev.fleetq.exec.sandbox.SandboxResult;
+import dev.fleetq.exec.sandbox.SandboxRun;
+import dev.fleetq.exec.testing.ExampleRepo;
+import dev.fleetq.exec.testing.ScriptedAgent;
+import dev.fleetq.model.id.JobId;
+import dev.fleetq.model.state.JobState;
+import dev.fleetq.model.unit.JobStatus;
+import dev.fleetq.model.unit.Reason;
+import dev.fleetq.model.unit.UnitEvent;
+import dev.fleetq.model.unit.UnitStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole fleet, end to end: coordinator, gate and workers on real Kafka, Redis and git. */
+@WithDevStack
+class FanOutTest {
+  private static final Duration PATIENCE = Duration.ofMinutes(4);
+  private static final Git GIT =
+      new Git(new Git.Identity("test", "test@fleetq.invalid"), Duration.ofSeconds(30));
+
+  @Test
+  void twentyFailingTestsLandOncePerUnitThroughTheGate(
+      DevStack stack, TestNamespace ns, @TempDir Path dir) throws Exception {
+    ExampleRepo repo = ExampleRepo.create(dir, 20, 3);
+    JobId job = JobId.parse("job-twenty");
+    try (Fleet fleet = Fleet.start(stack, ns, dir)) {
+      for (int w = 1; w <= 4; w++) {
+        fleet.addWorker("worker-" + w, 1);
+      }
+
+      fleet.submit(
+          job.value(),
+          Jobs.failingTests(
+              job.value(), repo, ScriptedAgent.fixer(dir.resolve("agent")).command(), 3));
+
+      JobState done = awaitEnd(fleet, job);
+      assertThat(done.status()).as("job status (%s)", done).isEqualTo(JobStatus.SUCCEEDED);
+      assertThat(done.count(UnitStatus.LANDED)).as("landed units").isEqualTo(20);
+      List<UnitEvent> landed = landedEvents(fleet, job);
+      assertThat(landed).as("LANDED events").hasSize(20);
+      assertThat(landed.stream().map(UnitEvent::unitId).distinct().count())
+          .as("distinct units landed")
+          .isEqualTo(20);
+    }
+
+    List<String> landings =
+        repo.mainLog("%s").stream().filter(subject -> subject.startsWith("Land ")).toList();
+    assertThat(landings).as("gate-landed commits on main").hasSize(20);
+    Set<String> trailerUnits =
+        repo.mainLog("%(trailers:key=Fleetq-Unit,valueonly)").stream()
+            .filter(line -> !line.isBlank())
+            .collect(Collectors.toSet());
+    assertThat(trailerUnits).as("units named by Fleetq-Unit trailers on main").hasSize(20);
+    assertThat(
+            repo.mainLog("%(trailers:key=Fleetq-Worker,valueonly)").stream()
+                .filter(line -> !line.isBlank())
+                .collect(Collectors.toSet()))
+        .as("workers named by Fleetq-Worker trailers")
+        .isSubsetOf("worker-1", "worker-2", "worker-3", "worker-4")
+        .isNotEmpty();
+    assertThat(suiteOnMain(repo, dir).exitCode()).as("test suite on the final main").isZero();
+  }
+
+  @Test
+  void aFixThatBreaksAPassingTestIsRefusedAndItsRetryLands(
+      DevStack stack, TestNamespace ns, @TempDir Path dir) throws Exception {
+    ExampleRepo repo = ExampleRepo.create(dir, 3, 2);
+    int victim = 4;
+    JobId job = JobId.parse("job-breaker");
+    try (Fleet fleet = Fleet.start(stack, ns, dir)) {
+      fleet.addWorker("worker-1", 1);
+      fleet.addWorker("worker-2", 1);
+
+      fleet.submit(
+          job.value(),
+          Jobs.failingTests(
+              job.value(),
+              repo,
+              ScriptedAgent.breaksOnAttempt(dir.resolve("agent"), 1, victim).command(),
+              3));
+
+      JobState done = awaitEnd(fleet, job);
+      assertThat(done.status()).as("job status (%s)", done).isEqualTo(JobStatus.SUCCEEDED);
+      List<UnitEvent> refusals =
+          fleet.trail().units(job).stream()
+              .filter(e -> e.status() == UnitStatus.RETRYING && e.reason() == Reason.REGRESSION)
+              .toList();
+      assertThat(refusals).as("refusals for the broken test").hasSize(3);
+      assertThat(refusals)
+          .as("refusal details")
+          .allSatisfy(e -> assertThat(e.detail()).contains(ExampleRepo.testId(victim)));
+      assertThat(landedEvents(fleet, job))
+          .as("landings")
+          .hasSize(3)
+          .allSatisfy(e -> assertThat(e.attempt()).as("landed attempt").isEqualTo(2));
+    }
+
+    for (String commit : repo.mainLog("%H")) {
+      assertThat(GIT.run(repo.origin(), "show", commit + ":src/f04.txt"))
+          .as("the victim's file at main commit %s", commit)
+          .isEqualTo(ExampleRepo.fixedContent(victim));
+    }
+  }
+
+  @Test
+  void malformedJobIsDeadLetteredAndTheNextJobRuns(
+      DevStack stack, TestNamespace ns, @TempDir Path dir) throws Exception {
+    ExampleRepo repo = ExampleRepo.create(dir, 2, 1);
+    JobId job = JobId.parse("job-after-garbage");
+    try (Fleet fleet = Fleet.start(stack, ns, dir);
+        DeadLetterReader dlq =
+            new DeadLetterReader(stack.bootstrapServers(), fleet.topics().dlq())) {
+      fleet.addWorker("worker-1", 1);
+
+      fleet.submit("garbage", "{\"repo\": {\"url\": ");
+      fleet.submit(
+          job.value(),
+          Jobs.explicitUnits(
+              job.value(), repo, ScriptedAgent.fixer(dir.resolve("agent")).command(), 2));
+
+      JobState done = awaitEnd(fleet, job);
+      assertThat(done.status()).as("job status (%s)", done).isEqualTo(JobStatus.SUCCEEDED);
+      await()
+          .atMost(PATIENCE)
+          .untilAsserted(
+              () ->
+                  assertThat(dlq.errors())
+                      .as("dead-letter errors")
+                      .anySatisfy(error -> assertThat(error).contains("malformed JSON")));
+    }
+  }
+
+  @Test
+  void cancelledJobStopsItsRunningUnitAndNeverRunsTheQueuedOnes(
+      DevStack stack, TestNamespace ns, @TempDir Path dir) throws Exception {
+    ExampleRepo repo = ExampleRepo.create(dir, 3, 0);
+    Path pids = dir.resolve("pids");
+    ScriptedAgent sleeper = SleepingAgent.write(dir.resolve("agent"), pids, 120);
+    JobId job = JobId.parse("job-cancelled");
+    try (Fleet fleet = Fleet.start(stack, ns, dir)) {
+      fleet.addWorker("worker-1", 1);
+      fleet.submit(job.value(), Jobs.explicitUnits(job.value(), repo, sleeper.command(), 3));
+      await()
+          .atMost(PATIENCE)
+          .until(() -> fleet.trail().countByStatus(job).getOrDefault(UnitStatus.RUNNING, 0L) == 1);
+
+      fleet.cancel(job);
+
+      await()
+          .atMost(PATIENCE)
+          .untilAsserted(
+              () -> {
+                JobState state = fleet.job(job).orElseThrow();
+                assertThat(state.status()).as("job status").isEqualTo(JobStatus.CANCELLED);
+                assertThat(state.count(UnitStatus.CANCELLED)).as("cancelled units").isEqualTo(3);
+              });
+      await()
+          .atMost(PATIENCE)
+          .untilAsserted(
+              () -> assertThat(SleepingAgent.alive(pids)).as("agents still alive").isEmpty());
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                Map<UnitStatus, Long> counts = fleet.trail().countByStatus(job);
+                assertThat(counts.getOrDefault(UnitStatus.RUNNING, 0L))
+                    .as("units that ever ran")
+                    .isEqualTo(1);
+                assertThat(counts.getOrDefault(UnitStatus.LANDED, 0L)).as("landed").isZero();
+              });
+    }
+  }
+
+  static JobState awaitEnd(Fleet fleet, JobId job) {
+    return await()
+        .atMost(PATIENCE)
+        .until(
+            () -> fleet.job(job).orElse(null),
+            state -> state != null && state.status().isTerminal());
+  }
+
+  static List<UnitEvent> landedEvents(Fleet fleet, JobId job) {
+    return fleet.trail().units(job).stream().filter(e -> e.status() == UnitStatus.LANDED).toList();
+  }
+
+  private static SandboxResult suiteOnMain(ExampleRepo repo, Path dir) {
+    Path clone = dir.resolve("final-main");
+    GIT.run(dir, "clone", "--quiet", repo.url(), clone.toString());
+    return new ProcessSandbox()
+        .run(
+            new SandboxRun(
+                ExampleRepo.TEST_COMMAND,
+                clone,
+                Map.of(),
+                List.of(),
+                Duration.ofMinutes(1),
+                dir.resolve("final-suite.log"),
+                dir.resolve("final-scratch")));
+  }
+}

@@ -1,0 +1,148 @@
+package dev.fleetq.fleet;
+
+import dev.fleetq.coordinator.Coordinator;
+import dev.fleetq.coordinator.CoordinatorConfig;
+import dev.fleetq.devstack.DevStack;
+import dev.fleetq.devstack.junit.ClientConfigs;
+import dev.fleetq.devstack.junit.TestNamespace;
+import dev.fleetq.exec.sandbox.ProcessSandbox;
+import dev.fleetq.model.id.JobId;
+import dev.fleetq.model.id.WorkerId;
+import dev.fleetq.model.state.JobState;
+import dev.fleetq.model.state.RedisKeys;
+import dev.fleetq.model.unit.JobEvent;
+import dev.fleetq.model.unit.JobStatus;
+import dev.fleetq.model.wire.Json;
+import dev.fleetq.model.wire.Topics;
+import dev.fleetq.worker.Worker;
+import dev.fleetq.worker.WorkerConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * A whole fleet for one test: a coordinator with its gate, and workers, on the shared devstack with
+ * the test's own topics and keys. Timings are short so that leases expire and reapers act within a
+ * test's patience. Not thread-safe; owned by the test thread.
+ */
+final class Fleet implements AutoCloseable {
+  static final Duration LOCK_WATCHDOG = Duration.ofSeconds(3);
+
+  private final DevStack stack;
+  private final Topics topics;
+  private final RedisKeys keys;
+  private final Path dir;
+  private final Coordinator coordinator;
+  private final List<Worker> workers = new ArrayList<>();
+  private final EventTrail trail;
+
+  private Fleet(DevStack stack, TestNamespace ns, Path dir) {
+    this.stack = stack;
+    this.topics = new Topics(ns.topicPrefix());
+    this.keys = new RedisKeys(ns.keyPrefix());
+    this.dir = dir;
+    CoordinatorConfig config =
+        CoordinatorConfig.defaults(
+                stack.bootstrapServers(), stack.redisUri(), dir.resolve("coordinator"))
+            .withNames(topics, keys, ns.group("fleetq-coordinator"), ns.group("fleetq-projector"))
+            .withReaper(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5));
+    this.coordinator =
+        Coordinator.create(config, Clock.systemUTC(), List.of(GateExtensions.gate(config, ns)));
+    coordinator.start();
+    this.trail = new EventTrail(stack.bootstrapServers(), topics.events());
+  }
+
+  /** Starts the coordinator and its gate. */
+  static Fleet start(DevStack stack, TestNamespace ns, Path dir) {
+    return new Fleet(stack, ns, dir);
+  }
+
+  /** Starts one more worker, in this JVM, with {@code slots} slots. */
+  Worker addWorker(String name, int slots) {
+    Worker worker =
+        Worker.create(
+            workerConfig(stack.bootstrapServers(), stack.redisUri(), topics, keys, dir, name)
+                .withSlots(slots),
+            new ProcessSandbox(),
+            Clock.systemUTC());
+    worker.start();
+    workers.add(worker);
+    return worker;
+  }
+
+  /** A worker's configuration with the fleet's short timings, for this JVM or a child process. */
+  static WorkerConfig workerConfig(
+      String bootstrap, String redisUri, Topics topics, RedisKeys keys, Path dir, String name) {
+    return WorkerConfig.defaults(
+            WorkerId.parse(name), bootstrap, redisUri, dir.resolve("workers").resolve(name))
+        .withNames(topics, keys)
+        .withLockWatchdogTimeout(LOCK_WATCHDOG)
+        .withHeartbeat(Duration.ofSeconds(1), Duration.ofSeconds(5))
+        .withShutdownGrace(Duration.ofSeconds(5));
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  DevStack stack() {
+    return stack;
+  }
+
+  /** Produces a job's JSON to the jobs topic, as {@code kcat} or any other producer would. */
+  void submit(String key, String json) throws Exception {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(ClientConfigs.producer(stack.bootstrapServers()))) {
+      producer.send(new ProducerRecord<>(topics.jobs(), key, json)).get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Cancels a job the way {@code POST /v1/jobs/{id}/cancel} does: a cancel event in the log. */
+  void cancel(JobId job) throws Exception {
+    JobEvent cancel =
+        new JobEvent(job, JobStatus.CANCELLED, 0, "cancelled by the test", Instant.now());
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(ClientConfigs.producer(stack.bootstrapServers()))) {
+      producer
+          .send(new ProducerRecord<>(topics.events(), job.value(), Json.encodeToString(cancel)))
+          .get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The job's projected state. */
+  Optional<JobState> job(JobId job) {
+    return coordinator.jobStates().job(job);
+  }
+
+  EventTrail trail() {
+    return trail;
+  }
+
+  Topics topics() {
+    return topics;
+  }
+
+  RedisKeys keys() {
+    return keys;
+  }
+
+  Coordinator coordinator() {
+    return coordinator;
+  }
+
+  @Override
+  public void close() {
+    for (Worker worker : workers) {
+      worker.close();
+    }
+    trail.close();
+    coordinator.close();
+  }
+}

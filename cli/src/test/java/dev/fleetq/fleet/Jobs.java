@@ -1,0 +1,54 @@
+package dev.fleetq.fleet;
+
+import dev.fleetq.exec.testing.ExampleRepo;
+
+/** Job documents as a user writes them, in JSON, for the end-to-end tests. */
+final class Jobs {
+  private Jobs() {}
+
+  /** One unit per failing test of the example, fixed by {@code agentCommand}. */
+  static String failingTests(String id, ExampleRepo repo, String agentCommand, int maxAttempts) {
+    return """
+        {
+          "id": "%s",
+          "repo": {"url": "%s", "branch": "main"},
+          "plan": {"kind": "failing-tests", "testCommand": "%s", "reportGlobs": ["%s"],
+                   "timeout": "PT2M"},
+          "agent": {"command": "%s", "timeout": "PT2M", "maxAttempts": %d}
+        }
+        """
+        .formatted(
+            id,
+            repo.url(),
+            ExampleRepo.TEST_COMMAND,
+            ExampleRepo.REPORT_GLOB,
+            agentCommand,
+            maxAttempts);
+  }
+
+  /** Explicit units {@code u1..uN}, unit {@code uK} targeting the example's test K. */
+  static String explicitUnits(String id, ExampleRepo repo, String agentCommand, int units) {
+    StringBuilder list = new StringBuilder();
+    for (int n = 1; n <= units; n++) {
+      list.append(n == 1 ? "" : ",\n")
+          .append(
+              """
+                {"id": "u%d", "title": "Fix test %d", "prompt": "Make %s pass.",
+                 "targetTests": ["%s"]}"""
+                  .formatted(n, n, ExampleRepo.testId(n), ExampleRepo.testId(n)));
+    }
+    return """
+        {
+          "id": "%s",
+          "repo": {"url": "%s"},
+          "plan": {"kind": "units", "units": [
+        %s
+          ]},
+          "agent": {"command": "%s", "timeout": "PT2M", "maxAttempts": 1},
+          "gate": {"testCommand": "%s", "reportGlobs": ["%s"], "timeout": "PT2M"}
+        }
+        """
+        .formatted(
+            id, repo.url(), list, agentCommand, ExampleRepo.TEST_COMMAND, ExampleRepo.REPORT_GLOB);
+  }
+}
