@@ -1,0 +1,130 @@
+package dev.fleetq.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.fleetq.cli.Fleetq;
+import dev.fleetq.devstack.DevStack;
+import dev.fleetq.devstack.junit.TestNamespace;
+import dev.fleetq.devstack.junit.WithDevStack;
+import dev.fleetq.exec.testing.ExampleRepo;
+import dev.fleetq.model.id.JobId;
+import dev.fleetq.model.id.WorkerId;
+import dev.fleetq.model.unit.Reason;
+import dev.fleetq.model.unit.UnitStatus;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code fleetq worker} as an operator runs it: a process of its own, stopped by a signal. */
+@WithDevStack
+class WorkerCommandTest {
+  private static final Duration PATIENCE = Duration.ofMinutes(3);
+
+  @Test
+  void unreachableBrokerEndsWithOneSentenceNamingTheAddress(@TempDir Path dir) throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Path output = dir.resolve("output.txt");
+
+    Process process =
+        fleetq(output, "worker", "--kafka", "127.0.0.1:" + closedPort, "--id", "w1").start();
+
+    assertThat(process.waitFor(1, TimeUnit.MINUTES)).as("exited in time").isTrue();
+    String text = Files.readString(output, StandardCharsets.UTF_8);
+    assertThat(process.exitValue()).as("exit status (output: %s)", text).isEqualTo(2);
+    assertThat(text)
+        .as("what the operator sees")
+        .contains("fleetq worker: cannot reach Kafka at 127.0.0.1:" + closedPort)
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void sigtermHandsTheRunningUnitBackAndExits(DevStack stack, TestNamespace ns, @TempDir Path dir)
+      throws Exception {
+    ExampleRepo repo = ExampleRepo.create(dir, 1, 0);
+    Path pids = dir.resolve("pids");
+    JobId job = JobId.parse("job-sigterm");
+    Process worker = null;
+    try (Fleet fleet = Fleet.start(stack, ns, dir)) {
+      worker =
+          fleetq(
+                  dir.resolve("worker.log"),
+                  "worker",
+                  "--kafka",
+                  stack.bootstrapServers(),
+                  "--redis",
+                  stack.redisUri(),
+                  "--id",
+                  "signalled",
+                  "--work-dir",
+                  dir.resolve("signalled").toString(),
+                  "--topic-prefix",
+                  ns.topicPrefix(),
+                  "--key-prefix",
+                  ns.keyPrefix(),
+                  "--shutdown-grace",
+                  "PT2S")
+              .start();
+      fleet.submit(
+          job.value(),
+          Jobs.explicitUnits(
+                  job.value(),
+                  repo,
+                  SleepingAgent.write(dir.resolve("agent"), pids, 300).command(),
+                  1)
+              .replace("\"maxAttempts\": 1", "\"maxAttempts\": 2"));
+      await()
+          .atMost(PATIENCE)
+          .until(() -> fleet.trail().countByStatus(job).getOrDefault(UnitStatus.RUNNING, 0L) == 1);
+
+      worker.destroy();
+
+      assertThat(worker.waitFor(1, TimeUnit.MINUTES)).as("worker exited after SIGTERM").isTrue();
+      await()
+          .atMost(PATIENCE)
+          .untilAsserted(
+              () ->
+                  assertThat(fleet.trail().units(job))
+                      .as("events after SIGTERM")
+                      .anySatisfy(
+                          e -> {
+                            assertThat(e.status()).isEqualTo(UnitStatus.RETRYING);
+                            assertThat(e.reason()).isEqualTo(Reason.WORKER_SHUTDOWN);
+                            assertThat(e.worker()).isEqualTo(WorkerId.parse("signalled"));
+                          })
+                      .anySatisfy(
+                          e -> {
+                            assertThat(e.status()).isEqualTo(UnitStatus.PUBLISHED);
+                            assertThat(e.attempt()).isEqualTo(2);
+                          }));
+      assertThat(SleepingAgent.alive(pids)).as("agents alive after the worker stopped").isEmpty();
+    } finally {
+      if (worker != null) {
+        worker.destroyForcibly();
+      }
+    }
+  }
+
+  private static ProcessBuilder fleetq(Path output, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Fleetq.class.getName());
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(Files.createFile(output).toFile());
+  }
+}
