@@ -18,12 +18,12 @@ import dev.fleetq.exec.sandbox.Sandbox;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
@@ -37,8 +37,21 @@ import org.slf4j.LoggerFactory;
  * intake (no new jobs; planning in hand finishes or fails its job), the reaper (gives its lease
  * up), the projector, and finally the Kafka and Redis clients.
  *
- * <p>Thread-safe: start and close may be called from any thread, once each; {@link #isReady()} from
- * any thread at any time.
+ * <p>A deployable runs the whole coordinator, gate and HTTP API included, as one:
+ *
+ * <pre>{@code
+ * Coordinator coordinator =
+ *     Coordinator.create(
+ *         config,
+ *         Clock.systemUTC(),
+ *         List.of(
+ *             MergeGate.extension(GateConfig.defaults()),
+ *             HttpApi.extension(ApiConfig.defaults("0.0.0.0", ApiConfig.DEFAULT_PORT))));
+ * coordinator.start();
+ * }</pre>
+ *
+ * <p>Thread-safe: start and close may be called from any thread, once each; {@link #readiness()}
+ * and {@link #isReady()} from any thread at any time.
  */
 public final class Coordinator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
@@ -52,13 +65,14 @@ public final class Coordinator implements AutoCloseable {
   private final Admin admin;
   private final RedissonClient redis;
   private final Services services;
+  private final ReadinessProbe probe;
   private final JobIntake intake;
   private final Projector projector;
   private final LeaseReaper reaper;
   private final Deque<AutoCloseable> startedExtensions = new ArrayDeque<>();
 
   private volatile boolean running;
-  private boolean closed;
+  private volatile boolean closed;
 
   /**
    * Something the deployable runs alongside the core, such as the CI gate or the HTTP API: started
@@ -84,9 +98,11 @@ public final class Coordinator implements AutoCloseable {
    * @param sender sends records through the shared idempotent producer, waiting for the ack
    * @param events emits unit and job events (the gate's {@code GATING}, {@code LANDED}, {@code
    *     RETRYING}; the API's {@code JobEvent(CANCELLED)})
+   * @param deadLetters sets aside records that cannot be handled, such as unreadable gate requests
    * @param jobStates the projection's read side
    * @param sandbox where test commands run
-   * @param ready whether the coordinator is ready, for {@code /readyz}
+   * @param readiness probes whether the coordinator is ready, and says what is not, for {@code
+   *     /readyz}; blocks for up to about the probe timeout
    */
   public record Services(
       CoordinatorConfig config,
@@ -94,9 +110,10 @@ public final class Coordinator implements AutoCloseable {
       RedissonClient redis,
       Sender sender,
       EventLog events,
+      DeadLetters deadLetters,
       JobStates jobStates,
       Sandbox sandbox,
-      BooleanSupplier ready) {}
+      Supplier<Readiness> readiness) {}
 
   private Coordinator(CoordinatorConfig config, Clock clock, List<Extension> extensions) {
     this.config = config;
@@ -162,8 +179,10 @@ public final class Coordinator implements AutoCloseable {
             config.reaperGrace(),
             config.shutdownTimeout(),
             clock);
+    this.probe = new ReadinessProbe(admin, redis, config, config.keys().leader(LeaseReaper.ROLE));
     this.services =
-        new Services(config, clock, redis, sender, events, jobStates, sandbox, this::isReady);
+        new Services(
+            config, clock, redis, sender, events, deadLetters, jobStates, sandbox, this::readiness);
   }
 
   /**
@@ -225,14 +244,27 @@ public final class Coordinator implements AutoCloseable {
 
   /**
    * Whether the coordinator can do its work now: started, its consumers running, and Kafka and
-   * Redis each answering within the probe timeout. Blocks for at most twice that timeout.
+   * Redis each answering within the probe timeout; and, when not, which of these failed. Kafka and
+   * Redis are probed at once, so this blocks for at most about the probe timeout; they are not
+   * probed while the coordinator is not running.
    */
+  public Readiness readiness() {
+    Map<String, String> parts = new LinkedHashMap<>();
+    if (!running) {
+      parts.put(
+          "coordinator",
+          closed ? "the coordinator has stopped" : "the coordinator has not finished starting");
+      return new Readiness(parts);
+    }
+    parts.put("coordinator", Readiness.OK);
+    parts.put("intake", intake.isRunning() ? Readiness.OK : "job intake has stopped");
+    parts.put("projector", projector.isRunning() ? Readiness.OK : "the projector has stopped");
+    return probe.probe(parts);
+  }
+
+  /** Whether {@link #readiness()} finds everything ready. */
   public boolean isReady() {
-    return running
-        && intake.isRunning()
-        && projector.isRunning()
-        && kafkaAnswers()
-        && redisAnswers();
+    return readiness().ready();
   }
 
   /** Stops every part in reverse order of starting, each bounded; safe to call more than once. */
@@ -254,39 +286,6 @@ public final class Coordinator implements AutoCloseable {
     closeQuietly(() -> admin.close(config.shutdownTimeout()));
     closeQuietly(() -> RedisClients.shutdown(redis, config.shutdownTimeout()));
     log.info("Coordinator stopped");
-  }
-
-  private boolean kafkaAnswers() {
-    long timeout = config.probeTimeout().toMillis();
-    try {
-      admin
-          .describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout))
-          .clusterId()
-          .get(timeout, TimeUnit.MILLISECONDS);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } catch (Exception e) {
-      log.debug("Kafka does not answer: {}", e.toString());
-      return false;
-    }
-  }
-
-  private boolean redisAnswers() {
-    try {
-      redis
-          .getKeys()
-          .countExistsAsync(config.keys().leader(LeaseReaper.ROLE))
-          .get(config.probeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } catch (Exception e) {
-      log.debug("Redis does not answer: {}", e.toString());
-      return false;
-    }
   }
 
   private static void closeQuietly(AutoCloseable part) {

@@ -104,7 +104,7 @@ class CoordinatorTest {
         };
     Coordinator.Extension api =
         services -> {
-          log.add("api started, ready " + services.ready().getAsBoolean());
+          log.add("api started, ready " + services.readiness().get().ready());
           return () -> log.add("api stopped");
         };
     Coordinator coordinator =

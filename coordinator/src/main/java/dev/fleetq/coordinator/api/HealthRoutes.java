@@ -1,34 +1,29 @@
 package dev.fleetq.coordinator.api;
 
-import io.vertx.core.Future;
+import dev.fleetq.coordinator.Readiness;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.redisson.api.RedissonClient;
+import java.util.function.Supplier;
 
 /**
- * {@code /healthz} (the process serves) and {@code /readyz} (Kafka and Redis both answer within
- * {@link ApiConfig#readinessTimeout()}; otherwise {@code 503} saying which did not). Both checks
- * use asynchronous client calls, so nothing blocks the event loop.
+ * {@code /healthz} (the process serves) and {@code /readyz}: the coordinator's own {@link
+ * Readiness}, {@code 200} when every check passed, otherwise {@code 503} with each check's finding
+ * and an {@code error} naming what failed, such as {@code "redis": "Redis did not answer within
+ * PT2S"}. The probe blocks for up to the coordinator's probe timeout, so it runs on the worker
+ * pool.
  *
  * <p>Thread-safe: it holds no state of its own.
  */
 final class HealthRoutes {
-  private final ApiConfig config;
-  private final Admin admin;
-  private final RedissonClient redis;
+  private final Supplier<Readiness> readiness;
+  private final WorkerExecutor blocking;
 
-  HealthRoutes(ApiConfig config, Admin admin, RedissonClient redis) {
-    this.config = config;
-    this.admin = admin;
-    this.redis = redis;
+  HealthRoutes(Supplier<Readiness> readiness, WorkerExecutor blocking) {
+    this.readiness = readiness;
+    this.blocking = blocking;
   }
 
   void mount(Router router) {
@@ -39,59 +34,16 @@ final class HealthRoutes {
   }
 
   private void ready(RoutingContext context) {
-    CompletableFuture<String> kafka =
-        check(kafkaAnswers(), "Kafka (" + config.bootstrapServers() + ")");
-    CompletableFuture<String> redisCheck = check(redisAnswers(), "Redis");
-    Future.fromCompletionStage(
-            kafka.thenCombine(redisCheck, this::verdict), context.vertx().getOrCreateContext())
-        .onComplete(done -> done.result().send(context));
+    Reply.sendWhenDone(blocking.executeBlocking(() -> reply(readiness.get()), false), context);
   }
 
-  private Reply verdict(String kafka, String redisState) {
+  private static Reply reply(Readiness readiness) {
     Map<String, String> body = new LinkedHashMap<>();
-    boolean ready = kafka.equals("ok") && redisState.equals("ok");
-    body.put("status", ready ? "ready" : "unavailable");
-    body.put("kafka", kafka);
-    body.put("redis", redisState);
-    if (!ready) {
-      StringBuilder error = new StringBuilder();
-      if (!kafka.equals("ok")) {
-        error.append(kafka);
-      }
-      if (!redisState.equals("ok")) {
-        error.append(error.length() > 0 ? "; " : "").append(redisState);
-      }
-      body.put("error", error.toString());
+    body.put("status", readiness.ready() ? "ready" : "unavailable");
+    body.putAll(readiness.checks());
+    if (!readiness.ready()) {
+      body.put("error", readiness.problems());
     }
-    return Reply.of(ready ? 200 : 503, body);
-  }
-
-  private CompletableFuture<?> kafkaAnswers() {
-    int timeout = (int) config.readinessTimeout().toMillis();
-    return admin
-        .describeCluster(new DescribeClusterOptions().timeoutMs(timeout))
-        .clusterId()
-        .toCompletionStage()
-        .toCompletableFuture();
-  }
-
-  private CompletableFuture<?> redisAnswers() {
-    return redis.getKeys().countAsync().toCompletableFuture();
-  }
-
-  /** "ok", or what went wrong; never fails, and completes within the readiness timeout. */
-  private CompletableFuture<String> check(CompletableFuture<?> call, String name) {
-    return call.orTimeout(config.readinessTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .handle(
-            (ignored, failure) -> {
-              if (failure == null) {
-                return "ok";
-              }
-              Throwable cause =
-                  failure instanceof CompletionException ? failure.getCause() : failure;
-              return cause instanceof TimeoutException
-                  ? name + " did not answer within " + config.readinessTimeout()
-                  : name + " failed: " + cause;
-            });
+    return Reply.of(readiness.ready() ? 200 : 503, body);
   }
 }

@@ -1,5 +1,7 @@
 package dev.fleetq.coordinator.api;
 
+import dev.fleetq.coordinator.Coordinator;
+import dev.fleetq.coordinator.CoordinatorConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -7,94 +9,108 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Clock;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.Producer;
-import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * fleetq's HTTP API on Vert.x Web:
+ * fleetq's HTTP API on Vert.x Web, run inside the coordinator as an {@link #extension}:
  *
  * <ul>
  *   <li>{@code POST /v1/jobs}: a {@code JobSpec} in JSON, validated, given an id when it has none,
- *       and produced to the jobs topic keyed by that id; {@code 202 {"jobId": ...}}, {@code 400}
- *       naming the bad field's {@code path}, {@code 413} above {@link ApiConfig#bodyLimit()},
- *       {@code 503} naming the broker when Kafka does not acknowledge in time.
+ *       and sent to the jobs topic keyed by that id; {@code 202 {"jobId": ...}}, {@code 400} naming
+ *       the bad field's {@code path}, {@code 413} above {@link ApiConfig#bodyLimit()}, {@code 503}
+ *       naming the broker when Kafka does not acknowledge within the coordinator's Kafka timeout.
  *   <li>{@code GET /v1/jobs?limit=N}: {@code {"jobs": [JobState...]}}, newest first.
  *   <li>{@code GET /v1/jobs/{id}}: the {@code JobState} with its counts per unit status; {@code
  *       404} for an unknown job, {@code 400} for a malformed id.
  *   <li>{@code GET /v1/jobs/{id}/units}: {@code {"jobId": ..., "units": [UnitState...]}}.
- *   <li>{@code POST /v1/jobs/{id}/cancel}: produces {@code JobEvent(CANCELLED)} to the events
- *       topic; {@code 202}, {@code 404} for an unknown job, {@code 409} for a job that already
- *       ended.
- *   <li>{@code GET /healthz}: {@code 200} while the process serves; {@code GET /readyz}: {@code
- *       200} only when Kafka and Redis answer in time, else {@code 503} saying which did not.
+ *   <li>{@code POST /v1/jobs/{id}/cancel}: emits {@code JobEvent(CANCELLED)} to the events topic;
+ *       {@code 202}, {@code 404} for an unknown job, {@code 409} for a job that already ended.
+ *   <li>{@code GET /healthz}: {@code 200} while the process serves; {@code GET /readyz}: the
+ *       coordinator's readiness, {@code 200} or {@code 503} saying what is not ready.
  * </ul>
  *
  * <p>Every error body is {@code {"error": "..."}}. Kafka sends and state reads run on a named,
- * bounded worker pool ({@code fleetq-api}), never on an event loop.
+ * bounded worker pool ({@code fleetq-api}), never on an event loop. The API sends, reads and probes
+ * through the coordinator's shared clients; the Vert.x instance is its own, created when it starts
+ * and closed, bounded by the coordinator's shutdown timeout, when it stops.
  *
- * <p>Thread-safe: {@link #start()} and {@link #close()} block, so they must not be called on an
- * event loop; the routes run on Vert.x's threads. The Vert.x instance, producer, admin client,
- * Redis client and queries are borrowed and not closed.
+ * <p>Thread-safe: {@link #start} and {@link #close()} block, so they must not be called on an event
+ * loop; the routes run on Vert.x's threads.
  */
-public final class HttpApi implements AutoCloseable {
+public final class HttpApi implements Coordinator.Extension, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
 
-  private final Vertx vertx;
   private final ApiConfig config;
-  private final WorkerExecutor blocking;
-  private final Router router;
+  private final RandomGenerator random;
+  private Vertx vertx;
+  private WorkerExecutor blocking;
+  private Duration closeTimeout;
+  private boolean closed;
   private volatile HttpServer server;
 
+  private HttpApi(ApiConfig config, RandomGenerator random) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.random = random;
+  }
+
   /**
-   * @param vertx the Vert.x instance to serve on
-   * @param config where to listen and how long each step may take
-   * @param queries the projected state of jobs and units
-   * @param producer a producer of string keys and byte values, for jobs and cancellations
-   * @param admin a Kafka admin client, for the readiness check
-   * @param redis the Redis client, for the readiness check
-   * @param clock the time of cancellation events
-   * @param random draws job ids; must be thread-safe, such as a {@code SecureRandom}
+   * The HTTP API as an extension of the coordinator, started after its core and closed before it;
+   * once started, {@link #port()} says where it listens. It starts once.
+   *
+   * @param config where to listen and the API's own limits; the rest comes from the coordinator
    */
-  public HttpApi(
-      Vertx vertx,
-      ApiConfig config,
-      JobQueries queries,
-      Producer<String, byte[]> producer,
-      Admin admin,
-      RedissonClient redis,
-      Clock clock,
-      RandomGenerator random) {
-    this.vertx = vertx;
-    this.config = config;
-    // The longest blocking call is a Kafka send; Vert.x warns about anything far longer.
-    this.blocking =
-        vertx.createSharedWorkerExecutor(
-            "fleetq-api",
-            config.blockingThreads(),
-            config.sendTimeout().multipliedBy(2).toMillis(),
-            TimeUnit.MILLISECONDS);
-    this.router = Router.router(vertx);
-    new JobRoutes(config, queries, producer, blocking, clock, random).mount(router);
-    new HealthRoutes(config, admin, redis).mount(router);
-    router.route().failureHandler(this::failed);
+  public static HttpApi extension(ApiConfig config) {
+    return new HttpApi(config, new SecureRandom());
   }
 
   /** Starts listening; returns once the server accepts connections. */
-  public void start() {
-    HttpServer created =
-        vertx.createHttpServer(
-            new HttpServerOptions().setHost(config.host()).setPort(config.port()));
-    server = await(created.requestHandler(router).listen(), config.startTimeout(), "listen");
+  @Override
+  public synchronized AutoCloseable start(Coordinator.Services services) {
+    if (vertx != null) {
+      throw new IllegalStateException("the HTTP API starts once");
+    }
+    CoordinatorConfig core = services.config();
+    closeTimeout = core.shutdownTimeout();
+    vertx = Vertx.vertx();
+    try {
+      // The longest blocking call is a Kafka send; Vert.x warns about anything far longer.
+      blocking =
+          vertx.createSharedWorkerExecutor(
+              "fleetq-api",
+              config.blockingThreads(),
+              core.kafkaTimeout().multipliedBy(2).toMillis(),
+              TimeUnit.MILLISECONDS);
+      Router router = Router.router(vertx);
+      new JobRoutes(
+              config,
+              core,
+              services.jobStates(),
+              services.sender(),
+              services.events(),
+              blocking,
+              services.clock(),
+              random)
+          .mount(router);
+      new HealthRoutes(services.readiness(), blocking).mount(router);
+      router.route().failureHandler(this::failed);
+      HttpServer created =
+          vertx.createHttpServer(
+              new HttpServerOptions().setHost(config.host()).setPort(config.port()));
+      server = await(created.requestHandler(router).listen(), config.startTimeout(), "listen");
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
     log.info("HTTP API listening on {}:{}", config.host(), server.actualPort());
+    return this;
   }
 
   /** The port the server listens on, useful when the configured port was 0. */
@@ -106,17 +122,30 @@ public final class HttpApi implements AutoCloseable {
     return running.actualPort();
   }
 
-  /** Stops listening and closes the worker pool, bounded by {@link ApiConfig#closeTimeout()}. */
+  /**
+   * Stops listening, then closes the worker pool and Vert.x, each bounded by the coordinator's
+   * shutdown timeout; idempotent.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (vertx == null || closed) {
+      return;
+    }
+    closed = true;
     HttpServer running = server;
     server = null;
     try {
       if (running != null) {
-        await(running.close(), config.closeTimeout(), "close");
+        await(running.close(), closeTimeout, "close");
       }
     } finally {
-      await(blocking.close(), config.closeTimeout(), "close the worker pool");
+      try {
+        if (blocking != null) {
+          await(blocking.close(), closeTimeout, "close the worker pool");
+        }
+      } finally {
+        await(vertx.close(), closeTimeout, "close Vert.x");
+      }
     }
   }
 

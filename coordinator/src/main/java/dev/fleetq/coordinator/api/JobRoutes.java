@@ -1,5 +1,9 @@
 package dev.fleetq.coordinator.api;
 
+import dev.fleetq.coordinator.CoordinatorConfig;
+import dev.fleetq.coordinator.kafka.EventLog;
+import dev.fleetq.coordinator.kafka.Sender;
+import dev.fleetq.coordinator.state.JobStates;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.job.JobSpec;
 import dev.fleetq.model.state.JobState;
@@ -16,44 +20,51 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The job routes under {@code /v1/jobs}: submitting a job (produced to the jobs topic), reading the
- * projected state of jobs and units, and cancelling a job (a {@code JobEvent(CANCELLED)} on the
- * events topic). Kafka sends and reads of state run on the API's worker pool; replies are written
- * back on the event loop.
+ * The job routes under {@code /v1/jobs}: submitting a job (sent to the jobs topic through the
+ * coordinator's {@link Sender}), reading the projected state of jobs and units ({@link JobStates}),
+ * and cancelling a job (a {@code JobEvent(CANCELLED)} through the {@link EventLog}). Kafka sends
+ * and reads of state run on the API's worker pool; replies are written back on the event loop.
  *
- * <p>Thread-safe: it holds no state of its own; the producer and the queries are thread-safe.
+ * <p>Thread-safe: it holds no state of its own; its collaborators are thread-safe.
  */
 final class JobRoutes {
   private static final Logger log = LoggerFactory.getLogger(JobRoutes.class);
   private static final String CANCEL_DETAIL = "cancelled through the HTTP API";
 
   private final ApiConfig config;
-  private final JobQueries queries;
-  private final Producer<String, byte[]> producer;
+  private final String jobsTopic;
+  private final String kafka;
+  private final JobStates states;
+  private final Sender sender;
+  private final EventLog events;
   private final WorkerExecutor blocking;
   private final Clock clock;
   private final RandomGenerator random;
 
+  /**
+   * @param core where jobs go, and the Kafka cluster that errors name
+   * @param random draws job ids; must be thread-safe, such as a {@code SecureRandom}
+   */
   JobRoutes(
       ApiConfig config,
-      JobQueries queries,
-      Producer<String, byte[]> producer,
+      CoordinatorConfig core,
+      JobStates states,
+      Sender sender,
+      EventLog events,
       WorkerExecutor blocking,
       Clock clock,
       RandomGenerator random) {
     this.config = config;
-    this.queries = queries;
-    this.producer = producer;
+    this.jobsTopic = core.topics().jobs();
+    this.kafka = "Kafka (" + core.bootstrapServers() + ")";
+    this.states = states;
+    this.sender = sender;
+    this.events = events;
     this.blocking = blocking;
     this.clock = clock;
     this.random = random;
@@ -79,7 +90,9 @@ final class JobRoutes {
         () -> {
           JobSpec decoded = Json.decode(body, JobSpec.class);
           JobSpec job = decoded.id() == null ? decoded.withId(drawn) : decoded;
-          send(config.topics().jobs(), job.id(), Json.encode(job), "job " + job.id());
+          send(
+              () -> sender.send(jobsTopic, job.id().value(), Json.encode(job), List.of()),
+              "job " + job.id());
           log.info("Accepted job {} for {}", job.id(), job.repo().url());
           return Reply.of(202, Map.of("jobId", job.id().value()));
         });
@@ -94,7 +107,7 @@ final class JobRoutes {
       Reply.invalid(e).send(context);
       return;
     }
-    run(context, () -> Reply.of(200, Map.of("jobs", queries.jobs(limit))));
+    run(context, () -> Reply.of(200, Map.of("jobs", states.jobs(limit))));
   }
 
   private void job(RoutingContext context) {
@@ -102,7 +115,7 @@ final class JobRoutes {
         context,
         () -> {
           JobId id = jobId(context);
-          return queries.job(id).map(state -> Reply.of(200, state)).orElseGet(() -> unknown(id));
+          return states.job(id).map(state -> Reply.of(200, state)).orElseGet(() -> unknown(id));
         });
   }
 
@@ -111,10 +124,10 @@ final class JobRoutes {
         context,
         () -> {
           JobId id = jobId(context);
-          if (queries.job(id).isEmpty()) {
+          if (states.job(id).isEmpty()) {
             return unknown(id);
           }
-          return Reply.of(200, Map.of("jobId", id.value(), "units", queries.units(id)));
+          return Reply.of(200, Map.of("jobId", id.value(), "units", states.units(id)));
         });
   }
 
@@ -123,7 +136,7 @@ final class JobRoutes {
         context,
         () -> {
           JobId id = jobId(context);
-          Optional<JobState> state = queries.job(id);
+          Optional<JobState> state = states.job(id);
           if (state.isEmpty()) {
             return unknown(id);
           }
@@ -133,7 +146,7 @@ final class JobRoutes {
           JobEvent cancelled =
               new JobEvent(
                   id, JobStatus.CANCELLED, state.get().unitCount(), CANCEL_DETAIL, clock.instant());
-          send(config.topics().events(), id, Json.encode(cancelled), "the cancellation of " + id);
+          send(() -> events.emit(cancelled), "the cancellation of " + id);
           log.info("Cancelling job {}", id);
           return Reply.of(202, Map.of("jobId", id.value(), "requested", JobStatus.CANCELLED));
         });
@@ -141,8 +154,8 @@ final class JobRoutes {
 
   /** Runs a handler's work on the worker pool and writes its reply on the event loop. */
   private void run(RoutingContext context, Callable<Reply> work) {
-    blocking
-        .executeBlocking(
+    Reply.sendWhenDone(
+        blocking.executeBlocking(
             () -> {
               try {
                 return work.call();
@@ -159,37 +172,16 @@ final class JobRoutes {
                 return Reply.error(503, "the job state could not be read: " + e.getMessage());
               }
             },
-            false)
-        .onComplete(
-            done -> {
-              if (done.succeeded()) {
-                done.result().send(context);
-              } else {
-                Reply.error(500, "internal error: " + done.cause()).send(context);
-              }
-            });
+            false),
+        context);
   }
 
-  private void send(String topic, JobId key, byte[] value, String what) {
+  /** Runs a send, which waits for Kafka's acknowledgement; any failure is {@code 503}. */
+  private void send(Runnable send, String what) {
     try {
-      producer
-          .send(new ProducerRecord<>(topic, key.value(), value))
-          .get(config.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new Unavailable("interrupted while sending " + what, e);
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      throw new Unavailable(
-          "Kafka ("
-              + config.bootstrapServers()
-              + ") did not acknowledge "
-              + what
-              + " within "
-              + config.sendTimeout()
-              + ": "
-              + cause,
-          cause);
+      send.run();
+    } catch (RuntimeException e) {
+      throw new Unavailable(kafka + " did not take " + what + ": " + e.getMessage(), e);
     }
   }
 

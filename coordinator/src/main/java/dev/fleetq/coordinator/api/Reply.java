@@ -2,6 +2,7 @@ package dev.fleetq.coordinator.api;
 
 import dev.fleetq.model.wire.InvalidMessageException;
 import dev.fleetq.model.wire.Json;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
@@ -31,6 +32,21 @@ record Reply(int status, Object body) {
     body.put("path", e.path());
     body.put("problem", e.problem());
     return new Reply(400, body);
+  }
+
+  /**
+   * Writes the reply once the worker pool has computed it, or {@code 500} when computing it failed
+   * unexpectedly; on the event loop.
+   */
+  static void sendWhenDone(Future<Reply> reply, RoutingContext context) {
+    reply.onComplete(
+        done -> {
+          if (done.succeeded()) {
+            done.result().send(context);
+          } else {
+            error(500, "internal error: " + done.cause()).send(context);
+          }
+        });
   }
 
   /** Writes the reply; on the event loop. */

@@ -1,10 +1,7 @@
 package dev.fleetq.coordinator.gate;
 
-import dev.fleetq.model.id.RepoId;
 import dev.fleetq.model.id.UnitKey;
-import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.state.RedisKeys;
-import dev.fleetq.model.wire.Json;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.redisson.api.RBucket;
@@ -12,11 +9,11 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
 /**
- * The gate's view of Redis: a unit's fencing epoch ({@code attempt:{unitKey}}, written by the
- * publisher), its landing mark ({@code landed:{unitKey}}, written here with {@code SETNX}) and a
- * repository's baseline ({@code gate:{repoId}}). Every value is a plain string: the attempt in
- * decimal, the landed commit in hex, the baseline in JSON. Each call is bounded by the Redisson
- * client's own command timeout and retries.
+ * The gate's fences in Redis: a unit's current attempt ({@code attempt:{unitKey}}, written only by
+ * the publisher, as Redisson's atomic long does: a decimal string) and its landing mark ({@code
+ * landed:{unitKey}}, the landed commit in hex, written here with {@code SETNX}). Both are read and
+ * written as plain strings ({@link StringCodec}), like every value the coordinator keeps. Each call
+ * is bounded by the Redisson client's own command timeout and retries.
  *
  * <p>Thread-safe: each call is one Redis command.
  */
@@ -56,17 +53,6 @@ final class GateLedger {
   /** Removes the mark if it still says {@code commit}: that landing did not reach main. */
   void unmarkLanded(UnitKey unit, String commit) {
     bucket(keys.landed(unit)).compareAndSet(commit, null);
-  }
-
-  /** The repository's baseline, or empty when none was measured. */
-  Optional<GateBaseline> baseline(RepoId repo) {
-    String json = bucket(keys.gate(repo)).get();
-    return json == null ? Optional.empty() : Optional.of(Json.decode(json, GateBaseline.class));
-  }
-
-  /** Replaces the repository's baseline. */
-  void saveBaseline(GateBaseline baseline) {
-    bucket(keys.gate(baseline.repo())).set(Json.encodeToString(baseline));
   }
 
   private RBucket<String> bucket(String key) {

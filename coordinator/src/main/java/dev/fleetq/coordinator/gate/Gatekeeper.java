@@ -1,5 +1,6 @@
 package dev.fleetq.coordinator.gate;
 
+import dev.fleetq.coordinator.plan.Baselines;
 import dev.fleetq.exec.git.Git;
 import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.state.GateBaseline;
@@ -7,6 +8,7 @@ import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitStatus;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -38,6 +40,7 @@ final class Gatekeeper {
   private static final Logger log = LoggerFactory.getLogger(Gatekeeper.class);
 
   private final GateLedger ledger;
+  private final Baselines baselines;
   private final Git git;
   private final SuiteRunner suites;
   private final GateEvents events;
@@ -47,6 +50,7 @@ final class Gatekeeper {
 
   Gatekeeper(
       GateLedger ledger,
+      Baselines baselines,
       Git git,
       SuiteRunner suites,
       GateEvents events,
@@ -54,6 +58,7 @@ final class Gatekeeper {
       int landAttempts,
       Clock clock) {
     this.ledger = ledger;
+    this.baselines = baselines;
     this.git = git;
     this.suites = suites;
     this.events = events;
@@ -175,8 +180,7 @@ final class Gatekeeper {
     }
     switch (push.kind()) {
       case PUSHED:
-        saveBaseline(
-            new GateBaseline(request.repoId(), merged, comparison.passing(), clock.instant()));
+        offer(new GateBaseline(request.repoId(), merged, comparison.passing(), clock.instant()));
         return Optional.of(decision.landed(merged, comparison.fixed()));
       case MAIN_MOVED:
         ledger.unmarkLanded(request.key(), merged);
@@ -222,7 +226,7 @@ final class Gatekeeper {
   /** The saved baseline if it describes main, otherwise a new one measured on main. */
   private Optional<GateBaseline> baseline(
       GateRequest request, RepoMirror mirror, String main, Decision.Builder decision) {
-    Optional<GateBaseline> saved = ledger.baseline(request.repoId());
+    Optional<GateBaseline> saved = baselines.current(request.repoId());
     if (saved.isPresent() && saved.get().commit().equals(main)) {
       return saved;
     }
@@ -231,6 +235,8 @@ final class Gatekeeper {
         request.repoId(),
         Refusals.shortSha(main),
         saved.isEmpty() ? "none saved" : "saved for " + Refusals.shortSha(saved.get().commit()));
+    // Main was read at this commit just before; a baseline is dated by when main was read.
+    Instant seen = clock.instant();
     try (RepoMirror.Scratch scratch = mirror.scratch(main, "baseline")) {
       SuiteRunner.Outcome run =
           suites.run(scratch.dir(), request.gate(), runName(request, "baseline"));
@@ -242,16 +248,24 @@ final class Gatekeeper {
         log.warn("No test report on main {}: {}", Refusals.shortSha(main), run.problem());
       }
       Set<String> passing = run.report() == null ? Set.of() : run.report().passing();
-      GateBaseline baseline = new GateBaseline(request.repoId(), main, passing, clock.instant());
-      ledger.saveBaseline(baseline);
+      GateBaseline baseline = new GateBaseline(request.repoId(), main, passing, seen);
+      offer(baseline);
       return Optional.of(baseline);
     }
   }
 
-  /** A baseline that is not saved is measured again by the next request, so a failure waits. */
-  private void saveBaseline(GateBaseline baseline) {
+  /**
+   * Offers a baseline to the next request. One that is not stored (a newer one is there, or Redis
+   * failed) is measured again when it is needed, so a failure here waits.
+   */
+  private void offer(GateBaseline baseline) {
     try {
-      ledger.saveBaseline(baseline);
+      if (!baselines.offer(baseline)) {
+        log.info(
+            "Kept the newer baseline of {} over the one of {}",
+            baseline.repo(),
+            Refusals.shortSha(baseline.commit()));
+      }
     } catch (RuntimeException e) {
       log.warn(
           "Could not save the new baseline of {}; the next request measures it",

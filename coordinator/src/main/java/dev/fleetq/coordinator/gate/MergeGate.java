@@ -1,13 +1,21 @@
 package dev.fleetq.coordinator.gate;
 
+import dev.fleetq.coordinator.Coordinator;
+import dev.fleetq.coordinator.CoordinatorConfig;
+import dev.fleetq.coordinator.kafka.DeadLetters;
+import dev.fleetq.coordinator.kafka.EventLog;
+import dev.fleetq.coordinator.kafka.KafkaClients;
+import dev.fleetq.coordinator.plan.Baselines;
 import dev.fleetq.exec.git.Git;
 import dev.fleetq.exec.sandbox.Sandbox;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -17,16 +25,12 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +38,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The CI gate: lands workers' candidates on their repository's main branch when no test that passed
  * before fails after (see {@code Gatekeeper} for the rules and the layout of main).
+ *
+ * <p>It runs inside the coordinator as an {@link #extension}, on the core's shared clients: its
+ * events go through the core's {@link EventLog}, unreadable requests to its {@link DeadLetters},
+ * and it works in {@code gate/} under the coordinator's work directory.
  *
  * <p>Requests arrive on the gate topic keyed by repository, so each repository lives on one
  * partition and the consumer group {@link GateConfig#groupId()} gives each partition, hence each
@@ -45,17 +53,20 @@ import org.slf4j.LoggerFactory;
  * verdict is not recorded (the gate closed, or Kafka is unreachable) is read again, by this gate or
  * by the partition's next owner, and the attempt and landing fences make that safe.
  *
- * <p>Construct it with its collaborators, call {@link #start()} once, and {@link #close()} to stop:
- * closing stops taking requests, lets the ones in flight finish for up to {@link
- * GateConfig#closeTimeout()}, kills the rest, commits and leaves the group. The producer and the
- * Redis client are borrowed and not closed.
+ * <p>{@link #close()} stops it: it stops taking requests, lets the ones in flight finish for up to
+ * the coordinator's shutdown timeout, kills the rest, commits and leaves the group. The clients are
+ * the coordinator's and are not closed.
  *
  * <p>Thread-safe: {@code start} and {@code close} may be called from any thread.
  */
 public final class MergeGate implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MergeGate.class);
+  private static final Git.Identity IDENTITY =
+      new Git.Identity("fleetq gate", "gate@fleetq.invalid");
 
   private final GateConfig config;
+  private final CoordinatorConfig core;
+  private final Duration closeTimeout;
   private final RequestHandler handler;
   private final ExecutorService executor;
   private final Thread pollThread;
@@ -66,29 +77,53 @@ public final class MergeGate implements AutoCloseable {
   private final Map<TopicPartition, PartitionBatch> batches = new HashMap<>();
 
   /**
-   * @param config where to read, where to work, and the bounds of each step
+   * The gate as an extension of the coordinator, started after its core and closed before it.
+   *
+   * @param config the gate's own settings; the rest comes from the coordinator's configuration
+   */
+  public static Coordinator.Extension extension(GateConfig config) {
+    Objects.requireNonNull(config, "config");
+    return services -> {
+      MergeGate gate =
+          new MergeGate(
+              config,
+              services.config(),
+              services.redis(),
+              new GateEvents(services.events(), services.deadLetters(), services.clock()),
+              services.sandbox(),
+              services.clock());
+      gate.start();
+      return gate;
+    };
+  }
+
+  /**
+   * @param config the gate's own settings
+   * @param core the coordinator's configuration: the cluster, names, timeouts and work directory
    * @param redis the Redis client; its command timeout bounds every Redis call
-   * @param producer a producer of string keys and byte values for events and dead letters
+   * @param events where the gate's events and dead letters go
    * @param sandbox where test commands run
-   * @param git the git command line with the gate's identity, the author of main's merge commits
    * @param clock the time of events and baselines
    */
-  public MergeGate(
+  MergeGate(
       GateConfig config,
+      CoordinatorConfig core,
       RedissonClient redis,
-      Producer<String, byte[]> producer,
+      GateEvents events,
       Sandbox sandbox,
-      Git git,
       Clock clock) {
     this.config = config;
-    GateEvents events = new GateEvents(producer, config.topics(), config.sendTimeout(), clock);
+    this.core = core;
+    this.closeTimeout = core.shutdownTimeout();
+    Path workDir = core.workDir().toAbsolutePath().resolve("gate");
     Gatekeeper gatekeeper =
         new Gatekeeper(
-            new GateLedger(redis, config.keys()),
-            git,
-            new SuiteRunner(sandbox, config.workDir()),
+            new GateLedger(redis, core.keys()),
+            new Baselines(redis, core.keys()),
+            new Git(IDENTITY, core.gitTimeout()),
+            new SuiteRunner(sandbox, workDir),
             events,
-            config.workDir(),
+            workDir,
             config.landAttempts(),
             clock);
     this.handler =
@@ -107,14 +142,14 @@ public final class MergeGate implements AutoCloseable {
   }
 
   /** Starts polling the gate topic; returns at once. */
-  public synchronized void start() {
+  synchronized void start() {
     if (pollThread.getState() != Thread.State.NEW) {
       throw new IllegalStateException("the gate was already started");
     }
     pollThread.start();
   }
 
-  /** Stops the gate within about twice {@link GateConfig#closeTimeout()}; idempotent. */
+  /** Stops the gate within about twice the coordinator's shutdown timeout; idempotent. */
   @Override
   public void close() {
     closing.countDown();
@@ -123,28 +158,28 @@ public final class MergeGate implements AutoCloseable {
       return;
     }
     try {
-      pollThread.join(config.closeTimeout().multipliedBy(2).toMillis());
+      pollThread.join(closeTimeout.multipliedBy(2).toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     if (pollThread.isAlive()) {
-      log.warn(
-          "The gate's poll thread did not stop within {}", config.closeTimeout().multipliedBy(2));
+      log.warn("The gate's poll thread did not stop within {}", closeTimeout.multipliedBy(2));
     }
   }
 
   private void pollLoop() {
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties())) {
-      consumer.subscribe(List.of(config.topics().gate()), new Rebalance(consumer));
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        KafkaClients.consumer(core, config.groupId(), "fleetq-gate")) {
+      consumer.subscribe(List.of(core.topics().gate()), new Rebalance(consumer));
       try {
         while (closing.getCount() > 0) {
-          ConsumerRecords<String, byte[]> records = consumer.poll(config.pollTimeout());
+          ConsumerRecords<byte[], byte[]> records = consumer.poll(core.pollTimeout());
           dispatch(consumer, records);
           settle(consumer);
         }
       } finally {
         drain(consumer);
-        consumer.close(CloseOptions.timeout(config.closeTimeout()));
+        consumer.close(CloseOptions.timeout(closeTimeout));
       }
     } catch (RuntimeException e) {
       log.error("The gate's poll loop failed; the gate stops", e);
@@ -155,7 +190,7 @@ public final class MergeGate implements AutoCloseable {
 
   /** Hands each partition's new records to the executor as one batch and pauses the partition. */
   private void dispatch(
-      KafkaConsumer<String, byte[]> consumer, ConsumerRecords<String, byte[]> records) {
+      KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records) {
     for (TopicPartition partition : records.partitions()) {
       consumer.pause(List.of(partition));
       PartitionBatch batch =
@@ -171,7 +206,7 @@ public final class MergeGate implements AutoCloseable {
   }
 
   /** Commits decided requests and resumes partitions whose batch is done; on the poll thread. */
-  private void settle(KafkaConsumer<String, byte[]> consumer) {
+  private void settle(KafkaConsumer<byte[], byte[]> consumer) {
     PartitionBatch.Progress step;
     while ((step = progress.poll()) != null) {
       TopicPartition partition = step.batch().partition();
@@ -189,9 +224,9 @@ public final class MergeGate implements AutoCloseable {
     }
   }
 
-  private void commit(KafkaConsumer<String, byte[]> consumer, TopicPartition partition, long next) {
+  private void commit(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long next) {
     try {
-      consumer.commitSync(Map.of(partition, new OffsetAndMetadata(next)), config.commitTimeout());
+      consumer.commitSync(Map.of(partition, new OffsetAndMetadata(next)), core.kafkaTimeout());
     } catch (KafkaException e) {
       // The request is decided again by whoever reads it next; the fences make that safe.
       log.warn("Could not commit {} at {}: {}", partition, next, e.toString());
@@ -200,8 +235,8 @@ public final class MergeGate implements AutoCloseable {
 
   /** Waits, bounded, for the batches of these partitions and records what they decided. */
   private void finish(
-      KafkaConsumer<String, byte[]> consumer, Collection<TopicPartition> partitions) {
-    long deadline = System.nanoTime() + config.closeTimeout().toNanos();
+      KafkaConsumer<byte[], byte[]> consumer, Collection<TopicPartition> partitions) {
+    long deadline = System.nanoTime() + closeTimeout.toNanos();
     for (TopicPartition partition : partitions) {
       PartitionBatch batch = batches.get(partition);
       if (batch != null) {
@@ -213,30 +248,15 @@ public final class MergeGate implements AutoCloseable {
     partitions.forEach(batches::remove);
   }
 
-  private void drain(KafkaConsumer<String, byte[]> consumer) {
+  private void drain(KafkaConsumer<byte[], byte[]> consumer) {
     finish(consumer, List.copyOf(batches.keySet()));
-  }
-
-  private Properties consumerProperties() {
-    Properties properties = new Properties();
-    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    properties.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-    properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "fleetq-gate");
-    properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
-    properties.put(
-        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) config.commitTimeout().toMillis());
-    properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-    properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    return properties;
   }
 
   /** Lets batches of revoked partitions finish and commit before another gate takes them over. */
   private final class Rebalance implements ConsumerRebalanceListener {
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
 
-    Rebalance(KafkaConsumer<String, byte[]> consumer) {
+    Rebalance(KafkaConsumer<byte[], byte[]> consumer) {
       this.consumer = consumer;
     }
 

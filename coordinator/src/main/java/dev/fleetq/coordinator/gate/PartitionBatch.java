@@ -26,7 +26,7 @@ final class PartitionBatch {
   private static final Logger log = LoggerFactory.getLogger(PartitionBatch.class);
 
   private final TopicPartition partition;
-  private final List<ConsumerRecord<String, byte[]>> records;
+  private final List<ConsumerRecord<byte[], byte[]>> records;
   private final RequestHandler handler;
   private final BooleanSupplier closing;
   private final Queue<Progress> progress;
@@ -35,7 +35,7 @@ final class PartitionBatch {
 
   PartitionBatch(
       TopicPartition partition,
-      List<ConsumerRecord<String, byte[]>> records,
+      List<ConsumerRecord<byte[], byte[]>> records,
       RequestHandler handler,
       BooleanSupplier closing,
       Queue<Progress> progress) {
@@ -81,7 +81,7 @@ final class PartitionBatch {
   private void run() {
     long next = records.get(0).offset();
     try {
-      for (ConsumerRecord<String, byte[]> record : records) {
+      for (ConsumerRecord<byte[], byte[]> record : records) {
         if (stopped || closing.getAsBoolean()) {
           return;
         }

@@ -1,5 +1,6 @@
 package dev.fleetq.coordinator.gate;
 
+import dev.fleetq.coordinator.LogContext;
 import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.gate.GateVerdict;
 import dev.fleetq.model.unit.Reason;
@@ -14,7 +15,6 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Takes one record of the gate topic from bytes to a recorded verdict: decodes it (a record that is
@@ -61,7 +61,7 @@ final class RequestHandler {
    *
    * @throws CancellationException when the gate closes first; the record is not recorded
    */
-  void handle(ConsumerRecord<String, byte[]> record) {
+  void handle(ConsumerRecord<byte[], byte[]> record) {
     GateRequest request;
     try {
       request =
@@ -71,22 +71,15 @@ final class RequestHandler {
       retrying(
           "dead-lettering",
           () -> {
-            events.deadLetter(record, e.getMessage(), e.path());
+            events.deadLetter(record, e);
             return null;
           });
       return;
     }
-    MDC.put("job", request.jobId().value());
-    MDC.put("unit", request.unitId().value());
-    try {
-      handle(record, request);
-    } finally {
-      MDC.remove("job");
-      MDC.remove("unit");
-    }
+    LogContext.inUnit(request.key(), () -> handle(record, request));
   }
 
-  private void handle(ConsumerRecord<String, byte[]> record, GateRequest request) {
+  private void handle(ConsumerRecord<byte[], byte[]> record, GateRequest request) {
     Decision decision;
     try {
       decision = retrying("gating " + request.key(), () -> gatekeeper.decide(request));
@@ -94,12 +87,12 @@ final class RequestHandler {
       retrying(
           "giving up on " + request.key(),
           () -> {
-            events.deadLetter(record, e.getCause().getMessage(), null);
+            events.deadLetter(record, e.last());
             events.emit(
                 request,
                 UnitStatus.RETRYING,
                 Reason.PUSH_FAILED,
-                "The gate could not test the candidate: " + e.getCause().getMessage());
+                "The gate could not test the candidate: " + e.last().getMessage());
             return null;
           });
       return;
@@ -152,8 +145,16 @@ final class RequestHandler {
   static final class GaveUp extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    GaveUp(String what, RuntimeException cause) {
-      super(what + " failed on every try", cause);
+    private final RuntimeException last;
+
+    GaveUp(String what, RuntimeException last) {
+      super(what + " failed on every try", last);
+      this.last = last;
+    }
+
+    /** The failure of the last try. */
+    RuntimeException last() {
+      return last;
     }
   }
 }

@@ -55,7 +55,7 @@ public final class DeadLetters {
       ConsumerRecord<byte[], byte[]> record, String error, String path, String rejectedBy) {
     List<Header> headers = new ArrayList<>();
     record.headers().forEach(headers::add);
-    headers.add(header(DeadLetterHeaders.ERROR, cut(error)));
+    headers.add(header(DeadLetterHeaders.ERROR, Details.clip(error, MAX_ERROR_CHARS)));
     headers.add(header(DeadLetterHeaders.ERROR_PATH, path));
     headers.add(header(DeadLetterHeaders.REJECTED_BY, rejectedBy));
     headers.add(header(DeadLetterHeaders.SOURCE_TOPIC, record.topic()));
@@ -73,9 +73,5 @@ public final class DeadLetters {
 
   private static Header header(String name, String value) {
     return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String cut(String error) {
-    return error.length() <= MAX_ERROR_CHARS ? error : error.substring(0, MAX_ERROR_CHARS) + "...";
   }
 }

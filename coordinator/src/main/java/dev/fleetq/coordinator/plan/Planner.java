@@ -1,6 +1,7 @@
 package dev.fleetq.coordinator.plan;
 
 import dev.fleetq.coordinator.LogContext;
+import dev.fleetq.coordinator.kafka.Details;
 import dev.fleetq.coordinator.kafka.EventLog;
 import dev.fleetq.coordinator.publish.UnitPublisher;
 import dev.fleetq.exec.git.Git;
@@ -14,7 +15,6 @@ import dev.fleetq.model.state.RedisKeys;
 import dev.fleetq.model.unit.JobEvent;
 import dev.fleetq.model.unit.JobStatus;
 import dev.fleetq.model.unit.WorkUnit;
-import dev.fleetq.model.wire.Limits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -146,7 +146,7 @@ public final class Planner {
   }
 
   private void emit(JobId id, JobStatus status, int units, String detail) {
-    events.emit(new JobEvent(id, status, units, cut(detail), clock.instant()));
+    events.emit(new JobEvent(id, status, units, Details.clip(detail), clock.instant()));
   }
 
   private void failQuietly(JobId id, String detail) {
@@ -155,13 +155,6 @@ public final class Planner {
     } catch (RuntimeException e) {
       log.error("Cannot record that job {} failed ({}): {}", id, detail, e.toString());
     }
-  }
-
-  private static String cut(String detail) {
-    if (detail == null || detail.length() <= Limits.MAX_DETAIL_CHARS) {
-      return detail;
-    }
-    return detail.substring(0, Limits.MAX_DETAIL_CHARS - 3) + "...";
   }
 
   private static void deleteQuietly(Path dir) {

@@ -1,6 +1,7 @@
 package dev.fleetq.coordinator.publish;
 
 import dev.fleetq.coordinator.LogContext;
+import dev.fleetq.coordinator.kafka.Details;
 import dev.fleetq.coordinator.kafka.EventLog;
 import dev.fleetq.coordinator.kafka.Sender;
 import dev.fleetq.model.id.UnitKey;
@@ -12,7 +13,6 @@ import dev.fleetq.model.unit.UnitEvent;
 import dev.fleetq.model.unit.UnitStatus;
 import dev.fleetq.model.unit.WorkUnit;
 import dev.fleetq.model.wire.Json;
-import dev.fleetq.model.wire.Limits;
 import dev.fleetq.model.wire.Topics;
 import java.time.Clock;
 import java.util.List;
@@ -139,7 +139,7 @@ public final class UnitPublisher {
         exhausted
             ? "used all " + latest.agent().maxAttempts() + " attempts"
             : failure.reason() + " cannot be retried";
-    String detail = cut(summary + "\n" + history(latest.key(), failure), Limits.MAX_DETAIL_CHARS);
+    String detail = Details.clip(summary + "\n" + history(latest.key(), failure));
     events.emit(
         new UnitEvent(
             latest.jobId(),
@@ -201,7 +201,7 @@ public final class UnitPublisher {
     for (AttemptFailure failure : byAttempt.values()) {
       lines.append("attempt ").append(failure.attempt()).append(": ").append(failure.reason());
       if (failure.detail() != null && !failure.detail().isBlank()) {
-        lines.append(" (").append(cut(failure.detail().strip(), DETAIL_PER_ATTEMPT_CHARS));
+        lines.append(" (").append(Details.clip(failure.detail().strip(), DETAIL_PER_ATTEMPT_CHARS));
         lines.append(')');
       }
       lines.append('\n');
@@ -214,11 +214,7 @@ public final class UnitPublisher {
     if (failure.detail() != null && !failure.detail().isBlank()) {
       text += ": " + failure.detail().strip();
     }
-    return cut(text, Limits.MAX_DETAIL_CHARS);
-  }
-
-  private static String cut(String text, int maxChars) {
-    return text.length() <= maxChars ? text : text.substring(0, maxChars - 3) + "...";
+    return Details.clip(text);
   }
 
   private RBucket<String> spec(UnitKey key) {

@@ -1,12 +1,11 @@
 package dev.fleetq.coordinator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
+import dev.fleetq.coordinator.testing.Harness;
+import dev.fleetq.coordinator.testing.TopicTail;
 import dev.fleetq.devstack.DevStack;
-import dev.fleetq.devstack.junit.ClientConfigs;
 import dev.fleetq.devstack.junit.TestNamespace;
-import dev.fleetq.devstack.junit.Topics;
 import dev.fleetq.devstack.junit.WithDevStack;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.UnitId;
@@ -20,19 +19,21 @@ import dev.fleetq.model.unit.UnitStatus;
 import dev.fleetq.model.wire.Json;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The HTTP API against the real broker and Redis, called over HTTP. */
+/**
+ * The HTTP API, run by a coordinator as its extension, against the real broker and Redis, called
+ * over HTTP.
+ */
 @WithDevStack
 class HttpApiTest {
   private static final int BODY_LIMIT = 64 * 1024;
@@ -45,16 +46,14 @@ class HttpApiTest {
       }
       """;
 
-  private DevStack stack;
+  @TempDir Path dir;
   private ApiHarness api;
 
   @BeforeEach
   void startApi(DevStack stack, TestNamespace namespace) {
-    this.stack = stack;
     this.api =
-        new ApiHarness(stack.bootstrapServers(), stack.redisUri(), namespace.id(), BODY_LIMIT);
-    Topics.create(stack.bootstrapServers(), api.topics.jobs(), 1);
-    Topics.create(stack.bootstrapServers(), api.topics.events(), 1);
+        new ApiHarness(
+            stack.bootstrapServers(), stack.redisUri(), namespace, dir.resolve("work"), BODY_LIMIT);
   }
 
   @AfterEach
@@ -69,7 +68,7 @@ class HttpApiTest {
     assertThat(response.statusCode()).as("status (%s)", response.body()).isEqualTo(202);
     String jobId = new JsonObject(response.body()).getString("jobId");
     assertThat(jobId).as("drawn id").startsWith(JobId.RANDOM_PREFIX);
-    ConsumerRecord<String, String> record = awaitRecord(api.topics.jobs(), jobId);
+    ConsumerRecord<byte[], byte[]> record = awaitRecord(api.topics.jobs(), jobId);
     assertThat(Json.decode(record.value(), JobSpec.class).id())
         .as("id in the produced job")
         .isEqualTo(JobId.parse(jobId));
@@ -85,7 +84,7 @@ class HttpApiTest {
     assertThat(new JsonObject(response.body()).getString("jobId"))
         .as("job id")
         .isEqualTo("nightly-7");
-    assertThat(awaitRecord(api.topics.jobs(), "nightly-7").key())
+    assertThat(TopicTail.key(awaitRecord(api.topics.jobs(), "nightly-7")))
         .as("record key")
         .isEqualTo("nightly-7");
   }
@@ -210,21 +209,15 @@ class HttpApiTest {
         JobId.parse(id), status, 1, Map.of(UnitStatus.RUNNING, 1), null, submitted, submitted);
   }
 
-  private ConsumerRecord<String, String> awaitRecord(String topic, String key) {
-    List<ConsumerRecord<String, String>> seen = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(ClientConfigs.consumer(stack.bootstrapServers()))) {
-      TopicPartition partition = new TopicPartition(topic, 0);
-      consumer.assign(List.of(partition));
-      consumer.seekToBeginning(List.of(partition));
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () -> {
-                consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
-                return seen.stream().anyMatch(record -> key.equals(record.key()));
-              });
-    }
-    return seen.stream().filter(record -> key.equals(record.key())).findFirst().orElseThrow();
+  /** The first record with the key on any partition of the topic, waiting for it. */
+  private ConsumerRecord<byte[], byte[]> awaitRecord(String topic, String key) {
+    TopicTail tail = api.harness.tail(topic);
+    Harness.eventually()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> tail.records().stream().anyMatch(record -> key.equals(TopicTail.key(record))));
+    return tail.records().stream()
+        .filter(record -> key.equals(TopicTail.key(record)))
+        .findFirst()
+        .orElseThrow();
   }
 }

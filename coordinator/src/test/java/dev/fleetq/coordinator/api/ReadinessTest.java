@@ -10,20 +10,25 @@ import dev.fleetq.devstack.junit.TestNamespace;
 import dev.fleetq.devstack.junit.WithDevStack;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Readiness follows Redis. The test stops a Redis server of its own rather than the shared one, so
- * no other test sees it go.
+ * Readiness, the coordinator's own as the HTTP API shows it, follows Redis. The test stops a Redis
+ * server of its own rather than the shared one, so no other test sees it go.
  */
 @WithDevStack
 class ReadinessTest {
+  @TempDir Path dir;
+
   @Test
   void readinessFailsNamingRedisWhileRedisIsDown(DevStack stack, TestNamespace namespace) {
     try (EmbeddedRedis redis = EmbeddedRedis.create(EmbeddedRedisConfig.defaults()).start();
         ApiHarness api =
-            new ApiHarness(stack.bootstrapServers(), redis.uri(), namespace.id(), 1024)) {
+            new ApiHarness(
+                stack.bootstrapServers(), redis.uri(), namespace, dir.resolve("work"), 1024)) {
       assertThat(api.get("/readyz").statusCode()).as("readyz with Redis up").isEqualTo(200);
 
       redis.stop();

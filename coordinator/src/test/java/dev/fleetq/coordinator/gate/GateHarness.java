@@ -1,14 +1,11 @@
 package dev.fleetq.coordinator.gate;
 
-import static org.awaitility.Awaitility.await;
-
-import dev.fleetq.coordinator.testing.TestClients;
+import dev.fleetq.coordinator.plan.Baselines;
+import dev.fleetq.coordinator.testing.Harness;
+import dev.fleetq.coordinator.testing.TopicTail;
 import dev.fleetq.devstack.DevStack;
-import dev.fleetq.devstack.junit.ClientConfigs;
 import dev.fleetq.devstack.junit.TestNamespace;
-import dev.fleetq.devstack.junit.Topics;
 import dev.fleetq.exec.git.Git;
-import dev.fleetq.exec.sandbox.ProcessSandbox;
 import dev.fleetq.exec.testing.ExampleRepo;
 import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.id.JobId;
@@ -20,77 +17,54 @@ import dev.fleetq.model.job.GateSpec;
 import dev.fleetq.model.job.RepoSpec;
 import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.state.RedisKeys;
-import dev.fleetq.model.unit.Event;
 import dev.fleetq.model.unit.UnitEvent;
 import dev.fleetq.model.unit.UnitStatus;
 import dev.fleetq.model.wire.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
 /**
- * A running {@link MergeGate} on its own topics and keys, an {@link ExampleRepo} origin, and the
- * worker's side of the protocol: candidate branches made by cloning, editing, committing and
- * pushing, gate requests, and the fence in Redis. Not thread-safe; one per test.
+ * A running {@link dev.fleetq.coordinator.Coordinator} with the {@link MergeGate} extension on the
+ * test's own topics and keys, an {@link ExampleRepo} origin, and the worker's side of the protocol:
+ * candidate branches made by cloning, editing, committing and pushing, gate requests, and the fence
+ * in Redis. Not thread-safe; one per test.
  */
 final class GateHarness implements AutoCloseable {
   static final Duration VERDICT_WAIT = Duration.ofSeconds(90);
   static final JobId JOB = JobId.parse("job-gate");
   static final Git WORKER_GIT =
       new Git(new Git.Identity("fleetq worker w1", "w1@fleetq.invalid"), Duration.ofSeconds(30));
-  private static final Git GATE_GIT =
-      new Git(new Git.Identity("fleetq gate", "gate@fleetq.invalid"), Duration.ofSeconds(30));
 
   final ExampleRepo repo;
   final RedisKeys keys;
   private final Path dir;
-  private final dev.fleetq.model.wire.Topics topics;
+  private final Harness harness;
   private final RedissonClient redis;
-  private final KafkaProducer<String, byte[]> producer;
-  private final KafkaConsumer<String, String> eventReader;
-  private final List<UnitEvent> events = new ArrayList<>();
-  private final MergeGate gate;
+  private final TopicTail events;
 
   GateHarness(DevStack stack, TestNamespace namespace, Path dir) {
     this.dir = dir;
     this.repo = ExampleRepo.create(dir, 3, 3);
-    this.topics = new dev.fleetq.model.wire.Topics(namespace.topicPrefix());
-    this.keys = new RedisKeys(namespace.keyPrefix());
-    Topics.create(stack.bootstrapServers(), topics.gate(), 2);
-    Topics.create(stack.bootstrapServers(), topics.events(), 1);
-    Topics.create(stack.bootstrapServers(), topics.dlq(), 1);
-    this.redis = TestClients.redis(stack.redisUri());
-    this.producer = TestClients.producer(stack.bootstrapServers());
-    this.eventReader = new KafkaConsumer<>(ClientConfigs.consumer(stack.bootstrapServers()));
-    TopicPartition events = new TopicPartition(topics.events(), 0);
-    eventReader.assign(List.of(events));
-    eventReader.seekToBeginning(List.of(events));
+    this.harness = new Harness(stack, namespace, dir.resolve("coordinator"));
+    this.keys = harness.keys();
+    this.redis = harness.redis();
     GateConfig config =
-        GateConfig.defaults(stack.bootstrapServers(), dir.resolve("gate"))
-            .withNames(topics, keys, namespace.group(GateConfig.DEFAULT_GROUP_ID))
+        GateConfig.defaults()
+            .withGroupId(namespace.group(GateConfig.DEFAULT_GROUP_ID))
             .withFailurePolicy(2, Duration.ofMillis(200));
-    this.gate =
-        new MergeGate(config, redis, producer, new ProcessSandbox(), GATE_GIT, Clock.systemUTC());
-    gate.start();
+    harness.start(List.of(MergeGate.extension(config)));
+    this.events = harness.tail(harness.topics().events());
   }
 
   RepoId repoId() {
@@ -105,10 +79,9 @@ final class GateHarness implements AutoCloseable {
     saveBaseline(new GateBaseline(repoId(), repo.mainHead(), passing, Instant.now()));
   }
 
+  /** Offers a baseline as the planner does. */
   void saveBaseline(GateBaseline baseline) {
-    redis
-        .getBucket(keys.gate(baseline.repo()), StringCodec.INSTANCE)
-        .set(Json.encodeToString(baseline));
+    new Baselines(redis, keys).offer(baseline);
   }
 
   Optional<GateBaseline> baseline() {
@@ -186,52 +159,27 @@ final class GateHarness implements AutoCloseable {
         Instant.now());
   }
 
-  /** Sets the unit's fencing epoch, as the publisher does. */
+  /** Sets the unit's fencing epoch with the publisher's atomic long. */
   void setAttempt(UnitKey unit, int attempt) {
-    redis.getBucket(keys.attempt(unit), StringCodec.INSTANCE).set(Integer.toString(attempt));
+    redis.getAtomicLong(keys.attempt(unit)).set(attempt);
   }
 
   /** Publishes the request on the gate topic, as the worker does after its push. */
   void send(GateRequest request) {
-    try {
-      producer
-          .send(new ProducerRecord<>(topics.gate(), request.repoId().value(), Json.encode(request)))
-          .get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("could not send " + request.key(), e);
-    }
+    harness.produce(
+        harness.topics().gate(), request.repoId().value(), Json.encodeToString(request));
   }
 
-  /** Publishes raw bytes on the gate topic, as a broken producer might. */
+  /** Publishes raw text on the gate topic, as a broken producer might. */
   void sendRaw(String value) {
-    try {
-      producer
-          .send(
-              new ProducerRecord<>(
-                  topics.gate(), repoId().value(), value.getBytes(StandardCharsets.UTF_8)))
-          .get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("could not send a raw record", e);
-    }
+    harness.produce(harness.topics().gate(), repoId().value(), value);
   }
 
   /** Waits for the first record on the dead-letter topic. */
-  ConsumerRecord<String, String> awaitDeadLetter(String bootstrapServers) {
-    List<ConsumerRecord<String, String>> letters = new ArrayList<>();
-    try (KafkaConsumer<String, String> reader =
-        new KafkaConsumer<>(ClientConfigs.consumer(bootstrapServers))) {
-      TopicPartition dlq = new TopicPartition(topics.dlq(), 0);
-      reader.assign(List.of(dlq));
-      reader.seekToBeginning(List.of(dlq));
-      await()
-          .atMost(VERDICT_WAIT)
-          .until(
-              () -> {
-                reader.poll(Duration.ofMillis(100)).forEach(letters::add);
-                return !letters.isEmpty();
-              });
-    }
-    return letters.get(0);
+  ConsumerRecord<byte[], byte[]> awaitDeadLetter() {
+    TopicTail letters = harness.tail(harness.topics().dlq());
+    Harness.eventually().atMost(VERDICT_WAIT).until(() -> !letters.records().isEmpty());
+    return letters.records().get(0);
   }
 
   /** Sets the fence to the request's attempt and sends it. */
@@ -242,7 +190,7 @@ final class GateHarness implements AutoCloseable {
 
   /** Waits for the {@code count}-th verdict ({@code LANDED} or {@code RETRYING}) on the unit. */
   UnitEvent awaitVerdict(UnitKey unit, int count) {
-    await()
+    Harness.eventually()
         .atMost(VERDICT_WAIT)
         .pollInterval(Duration.ofMillis(100))
         .until(() -> verdicts(unit).size() >= count);
@@ -255,12 +203,7 @@ final class GateHarness implements AutoCloseable {
 
   /** Every event read so far about the unit. */
   List<UnitEvent> events(UnitKey unit) {
-    for (ConsumerRecord<String, String> record : eventReader.poll(Duration.ofMillis(50))) {
-      if (Json.decode(record.value(), Event.class) instanceof UnitEvent event) {
-        events.add(event);
-      }
-    }
-    return events.stream().filter(event -> event.key().equals(unit)).toList();
+    return events.unitEvents().stream().filter(event -> event.key().equals(unit)).toList();
   }
 
   private List<UnitEvent> verdicts(UnitKey unit) {
@@ -281,13 +224,7 @@ final class GateHarness implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      gate.close();
-    } finally {
-      eventReader.close(CloseOptions.timeout(ClientConfigs.CLOSE_TIMEOUT));
-      producer.close(ClientConfigs.CLOSE_TIMEOUT);
-      TestClients.shutdown(redis);
-    }
+    harness.close();
   }
 
   /** A pushed candidate branch. */

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The gate against a real origin with failing shell tests, real Kafka and real Redis. The example
- * repository has tests 1 to 3 failing and 4 to 6 passing on the initial main.
+ * The gate, run by a coordinator as its extension, against a real origin with failing shell tests,
+ * real Kafka and real Redis. The example repository has tests 1 to 3 failing and 4 to 6 passing on
+ * the initial main.
  */
 @WithDevStack
 class MergeGateTest {
@@ -278,14 +279,14 @@ class MergeGateTest {
   }
 
   @Test
-  void unreadableRequestIsDeadLetteredAndDoesNotBlockTheRepository(DevStack stack) {
+  void unreadableRequestIsDeadLetteredAndDoesNotBlockTheRepository() {
     harness.savePlannersBaseline();
     Candidate candidate = harness.candidate("u13", Map.ofEntries(fix(1)), List.of());
 
     harness.sendRaw("{\"jobId\": \"job-gate\", \"attempt\": \"one\"}");
     harness.submit(harness.request(candidate, 1));
 
-    ConsumerRecord<String, String> letter = harness.awaitDeadLetter(stack.bootstrapServers());
+    ConsumerRecord<byte[], byte[]> letter = harness.awaitDeadLetter();
     assertThat(new String(letter.headers().lastHeader(DeadLetterHeaders.ERROR_PATH).value(), UTF_8))
         .as("dead letter's error path")
         .isEqualTo("attempt");

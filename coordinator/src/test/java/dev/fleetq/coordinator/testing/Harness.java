@@ -2,6 +2,7 @@ package dev.fleetq.coordinator.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.fleetq.coordinator.Coordinator;
 import dev.fleetq.coordinator.CoordinatorConfig;
 import dev.fleetq.coordinator.kafka.DeadLetters;
 import dev.fleetq.coordinator.kafka.EventLog;
@@ -42,16 +43,23 @@ public final class Harness implements AutoCloseable {
   /** The bound on every wait in these tests: generous, since other builds share the machine. */
   public static final Duration WAIT = Duration.ofSeconds(90);
 
-  private final DevStack stack;
+  private final String bootstrapServers;
+  private final String redisUri;
   private final CoordinatorConfig config;
   private final List<AutoCloseable> owned = new ArrayList<>();
   private RedissonClient redis;
   private KafkaProducer<byte[], byte[]> producer;
 
   public Harness(DevStack stack, TestNamespace namespace, Path workDir) {
-    this.stack = stack;
+    this(stack.bootstrapServers(), stack.redisUri(), namespace, workDir);
+  }
+
+  /** A harness on the devstack's broker and another Redis server, such as one a test stops. */
+  public Harness(String bootstrapServers, String redisUri, TestNamespace namespace, Path workDir) {
+    this.bootstrapServers = bootstrapServers;
+    this.redisUri = redisUri;
     this.config =
-        CoordinatorConfig.defaults(stack.bootstrapServers(), stack.redisUri(), workDir)
+        CoordinatorConfig.defaults(bootstrapServers, redisUri, workDir)
             .withNames(
                 new Topics(namespace.topicPrefix()),
                 new RedisKeys(namespace.keyPrefix()),
@@ -103,7 +111,7 @@ public final class Harness implements AutoCloseable {
     redisson.setNettyThreads(2);
     redisson
         .useSingleServer()
-        .setAddress(stack.redisUri())
+        .setAddress(redisUri)
         .setConnectionMinimumIdleSize(1)
         .setConnectionPoolSize(4)
         .setSubscriptionConnectionMinimumIdleSize(1)
@@ -150,7 +158,7 @@ public final class Harness implements AutoCloseable {
 
   /** Follows a topic from its beginning. */
   public TopicTail tail(String topic) {
-    TopicTail tail = new TopicTail(stack.bootstrapServers(), topic);
+    TopicTail tail = new TopicTail(bootstrapServers, topic);
     owned.add(tail);
     return tail;
   }
@@ -168,6 +176,17 @@ public final class Harness implements AutoCloseable {
     for (Event event : events) {
       log.emit(event);
     }
+  }
+
+  /**
+   * Creates a coordinator with the extensions on this test's configuration, closed with the
+   * harness, and starts it.
+   */
+  public Coordinator start(List<Coordinator.Extension> extensions) {
+    Coordinator coordinator = Coordinator.create(config, Clock.systemUTC(), extensions);
+    own(coordinator);
+    coordinator.start();
+    return coordinator;
   }
 
   /** Closes what the test opened through this harness, newest first. */

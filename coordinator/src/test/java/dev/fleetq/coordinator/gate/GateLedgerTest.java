@@ -1,0 +1,61 @@
+package dev.fleetq.coordinator.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleetq.coordinator.publish.UnitPublisher;
+import dev.fleetq.coordinator.testing.Harness;
+import dev.fleetq.devstack.DevStack;
+import dev.fleetq.devstack.junit.TestNamespace;
+import dev.fleetq.devstack.junit.WithDevStack;
+import dev.fleetq.model.ModelFixtures;
+import dev.fleetq.model.unit.WorkUnit;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The gate reads the fences the coordinator's core writes, in the same encoding. */
+@WithDevStack
+class GateLedgerTest {
+  private Harness harness;
+  private GateLedger ledger;
+
+  @BeforeEach
+  void setUp(DevStack stack, TestNamespace namespace, @TempDir Path dir) {
+    harness = new Harness(stack, namespace, dir).provision();
+    ledger = new GateLedger(harness.redis(), harness.keys());
+  }
+
+  @AfterEach
+  void tearDown() {
+    harness.close();
+  }
+
+  @Test
+  void gateReadsTheAttemptThePublisherRaised() {
+    UnitPublisher publisher = harness.publisher(Clock.systemUTC());
+    WorkUnit first = ModelFixtures.aWorkUnit();
+
+    assertThat(ledger.currentAttempt(first.key())).as("before publishing").isEmpty();
+    publisher.publish(first);
+    assertThat(ledger.currentAttempt(first.key())).as("after attempt 1").hasValue(1);
+    publisher.publish(ModelFixtures.aWorkUnit(first.jobId(), first.unitId(), 3));
+    assertThat(ledger.currentAttempt(first.key())).as("after attempt 3").hasValue(3);
+  }
+
+  @Test
+  void landingMarkIsSetOnceAndClearedOnlyByItsOwnCommit() {
+    WorkUnit unit = ModelFixtures.aWorkUnit();
+    String ours = ModelFixtures.aCommit('a');
+    String theirs = ModelFixtures.aCommit('b');
+
+    assertThat(ledger.markLanded(unit.key(), ours)).as("first mark").isTrue();
+    assertThat(ledger.markLanded(unit.key(), theirs)).as("second mark").isFalse();
+    ledger.unmarkLanded(unit.key(), theirs);
+    assertThat(ledger.landed(unit.key())).as("after clearing another commit").contains(ours);
+    ledger.unmarkLanded(unit.key(), ours);
+    assertThat(ledger.landed(unit.key())).as("after clearing our commit").isEmpty();
+  }
+}
