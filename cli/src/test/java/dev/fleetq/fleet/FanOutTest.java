@@ -160,7 +160,7 @@ class FanOutTest {
           .atMost(PATIENCE)
           .until(() -> fleet.trail().countByStatus(job).getOrDefault(UnitStatus.RUNNING, 0L) == 1);
 
-      fleet.cancel(job);
+      assertThat(fleet.cancel(job)).as("HTTP status of the cancel").isEqualTo(202);
 
       await()
           .atMost(PATIENCE)

@@ -2,6 +2,10 @@ package dev.fleetq.fleet;
 
 import dev.fleetq.coordinator.Coordinator;
 import dev.fleetq.coordinator.CoordinatorConfig;
+import dev.fleetq.coordinator.api.ApiConfig;
+import dev.fleetq.coordinator.api.HttpApi;
+import dev.fleetq.coordinator.gate.GateConfig;
+import dev.fleetq.coordinator.gate.MergeGate;
 import dev.fleetq.devstack.DevStack;
 import dev.fleetq.devstack.junit.ClientConfigs;
 import dev.fleetq.devstack.junit.TestNamespace;
@@ -10,16 +14,16 @@ import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.model.state.JobState;
 import dev.fleetq.model.state.RedisKeys;
-import dev.fleetq.model.unit.JobEvent;
-import dev.fleetq.model.unit.JobStatus;
-import dev.fleetq.model.wire.Json;
 import dev.fleetq.model.wire.Topics;
 import dev.fleetq.worker.Worker;
 import dev.fleetq.worker.WorkerConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,9 +32,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * A whole fleet for one test: a coordinator with its gate, and workers, on the shared devstack with
- * the test's own topics and keys. Timings are short so that leases expire and reapers act within a
- * test's patience. Not thread-safe; owned by the test thread.
+ * A whole fleet for one test: a coordinator with its gate and HTTP API, and workers, on the shared
+ * devstack with the test's own topics and keys. Timings are short so that leases expire and reapers
+ * act within a test's patience. Not thread-safe; owned by the test thread.
  */
 final class Fleet implements AutoCloseable {
   static final Duration LOCK_WATCHDOG = Duration.ofSeconds(3);
@@ -40,6 +44,7 @@ final class Fleet implements AutoCloseable {
   private final RedisKeys keys;
   private final Path dir;
   private final Coordinator coordinator;
+  private final HttpApi api;
   private final List<Worker> workers = new ArrayList<>();
   private final EventTrail trail;
 
@@ -53,8 +58,14 @@ final class Fleet implements AutoCloseable {
                 stack.bootstrapServers(), stack.redisUri(), dir.resolve("coordinator"))
             .withNames(topics, keys, ns.group("fleetq-coordinator"), ns.group("fleetq-projector"))
             .withReaper(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5));
+    this.api = HttpApi.extension(ApiConfig.defaults("127.0.0.1", 0));
     this.coordinator =
-        Coordinator.create(config, Clock.systemUTC(), List.of(GateExtensions.gate(config, ns)));
+        Coordinator.create(
+            config,
+            Clock.systemUTC(),
+            List.of(
+                MergeGate.extension(GateConfig.defaults().withGroupId(ns.group("fleetq-gate"))),
+                api));
     coordinator.start();
     this.trail = new EventTrail(stack.bootstrapServers(), topics.events());
   }
@@ -104,16 +115,17 @@ final class Fleet implements AutoCloseable {
     }
   }
 
-  /** Cancels a job the way {@code POST /v1/jobs/{id}/cancel} does: a cancel event in the log. */
-  void cancel(JobId job) throws Exception {
-    JobEvent cancel =
-        new JobEvent(job, JobStatus.CANCELLED, 0, "cancelled by the test", Instant.now());
-    try (KafkaProducer<String, String> producer =
-        new KafkaProducer<>(ClientConfigs.producer(stack.bootstrapServers()))) {
-      producer
-          .send(new ProducerRecord<>(topics.events(), job.value(), Json.encodeToString(cancel)))
-          .get(30, TimeUnit.SECONDS);
-    }
+  /** Cancels a job through the HTTP API, as a person would; returns the response status. */
+  int cancel(JobId job) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + api.port() + "/v1/jobs/" + job + "/cancel"))
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build();
+    return HttpClient.newHttpClient()
+        .send(request, HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   /** The job's projected state. */
