@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "A distributed task queue for fleets of coding agents.",
-    subcommands = {WorkerCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {CoordinatorCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
 public final class Fleetq {
   private Fleetq() {}
 

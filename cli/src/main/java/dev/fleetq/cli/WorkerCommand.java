@@ -2,18 +2,15 @@ package dev.fleetq.cli;
 
 import dev.fleetq.exec.sandbox.ProcessSandbox;
 import dev.fleetq.model.id.WorkerId;
-import dev.fleetq.model.state.RedisKeys;
-import dev.fleetq.model.wire.Topics;
 import dev.fleetq.worker.Worker;
 import dev.fleetq.worker.WorkerConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,20 +23,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run a worker: claim units, run the agent, push to the gate.")
 final class WorkerCommand implements Callable<Integer> {
-  static final Duration PREFLIGHT_TIMEOUT = Duration.ofSeconds(10);
-
-  @Option(
-      names = "--kafka",
-      defaultValue = "${env:FLEETQ_KAFKA_BOOTSTRAP:-127.0.0.1:9092}",
-      description =
-          "Kafka bootstrap servers (env FLEETQ_KAFKA_BOOTSTRAP; default ${DEFAULT-VALUE}).")
-  String kafka;
-
-  @Option(
-      names = "--redis",
-      defaultValue = "${env:FLEETQ_REDIS_URI:-redis://127.0.0.1:6379}",
-      description = "Redis URI (env FLEETQ_REDIS_URI; default ${DEFAULT-VALUE}).")
-  String redis;
+  @Mixin StackOptions stack;
 
   @Option(
       names = "--id",
@@ -52,26 +36,6 @@ final class WorkerCommand implements Callable<Integer> {
       defaultValue = "${env:FLEETQ_WORKER_SLOTS:-1}",
       description = "Units worked on at once (env FLEETQ_WORKER_SLOTS; default ${DEFAULT-VALUE}).")
   int slots;
-
-  @Option(
-      names = "--work-dir",
-      defaultValue = "${env:FLEETQ_WORK_DIR:-fleetq-work}",
-      description =
-          "Mirrors, worktrees and agent logs (env FLEETQ_WORK_DIR; default ${DEFAULT-VALUE}).")
-  Path workDir;
-
-  @Option(
-      names = "--topic-prefix",
-      defaultValue = "${env:FLEETQ_TOPIC_PREFIX:-fleetq.}",
-      description =
-          "Prefix of the Kafka topics (env FLEETQ_TOPIC_PREFIX; default ${DEFAULT-VALUE}).")
-  String topicPrefix;
-
-  @Option(
-      names = "--key-prefix",
-      defaultValue = "${env:FLEETQ_KEY_PREFIX:-fleetq:}",
-      description = "Prefix of the Redis keys (env FLEETQ_KEY_PREFIX; default ${DEFAULT-VALUE}).")
-  String keyPrefix;
 
   @Option(
       names = "--shutdown-grace",
@@ -91,32 +55,18 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    try {
-      Preflight.requireKafka(kafka, PREFLIGHT_TIMEOUT);
-      Preflight.requireRedis(redis, PREFLIGHT_TIMEOUT);
-    } catch (Preflight.Unreachable e) {
-      System.err.println("fleetq worker: " + e.getMessage());
+    if (!stack.reachable("worker")) {
       return 2;
     }
     Worker worker = Worker.create(config(), new ProcessSandbox(), Clock.systemUTC());
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  worker.close();
-                  stopped.countDown();
-                },
-                "fleetq-worker-shutdown"));
     worker.start();
-    System.err.println("fleetq worker " + worker.id() + " started; Ctrl-C or SIGTERM stops it");
-    stopped.await();
+    UntilSignalled.run("worker " + worker.id(), worker);
     return 0;
   }
 
   private WorkerConfig config() {
-    return WorkerConfig.defaults(workerId(), kafka, redis, workDir.toAbsolutePath())
-        .withNames(new Topics(topicPrefix), new RedisKeys(keyPrefix))
+    return WorkerConfig.defaults(workerId(), stack.kafka, stack.redis, stack.absoluteWorkDir())
+        .withNames(stack.topics(), stack.keys())
         .withSlots(slots)
         .withShutdownGrace(shutdownGrace)
         .withLockWatchdogTimeout(leaseWatchdog);

@@ -3,7 +3,6 @@ package dev.fleetq.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.fleetq.cli.Fleetq;
 import dev.fleetq.devstack.DevStack;
 import dev.fleetq.devstack.junit.TestNamespace;
 import dev.fleetq.devstack.junit.WithDevStack;
@@ -12,14 +11,11 @@ import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitStatus;
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +34,8 @@ class WorkerCommandTest {
     Path output = dir.resolve("output.txt");
 
     Process process =
-        fleetq(output, "worker", "--kafka", "127.0.0.1:" + closedPort, "--id", "w1").start();
+        FleetqProcess.builder(output, "worker", "--kafka", "127.0.0.1:" + closedPort, "--id", "w1")
+            .start();
 
     assertThat(process.waitFor(1, TimeUnit.MINUTES)).as("exited in time").isTrue();
     String text = Files.readString(output, StandardCharsets.UTF_8);
@@ -58,7 +55,7 @@ class WorkerCommandTest {
     Process worker = null;
     try (Fleet fleet = Fleet.start(stack, ns, dir)) {
       worker =
-          fleetq(
+          FleetqProcess.builder(
                   dir.resolve("worker.log"),
                   "worker",
                   "--kafka",
@@ -114,17 +111,5 @@ class WorkerCommandTest {
         worker.destroyForcibly();
       }
     }
-  }
-
-  private static ProcessBuilder fleetq(Path output, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Fleetq.class.getName());
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(Files.createFile(output).toFile());
   }
 }

@@ -1,0 +1,135 @@
+package dev.fleetq.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.fleetq.devstack.DevStack;
+import dev.fleetq.devstack.junit.TestNamespace;
+import dev.fleetq.devstack.junit.WithDevStack;
+import dev.fleetq.exec.testing.ExampleRepo;
+import dev.fleetq.exec.testing.ScriptedAgent;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code fleetq coordinator} as an operator runs it: a process of its own, used over HTTP. */
+@WithDevStack
+class CoordinatorCommandTest {
+  private static final Pattern LISTENING = Pattern.compile("HTTP API on [^:]+:(\\d+)");
+  private static final Duration PATIENCE = Duration.ofMinutes(2);
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void servesJobsOverHttpAndStopsOnSigterm(DevStack stack, TestNamespace ns, @TempDir Path dir)
+      throws Exception {
+    ExampleRepo repo = ExampleRepo.create(dir, 2, 1);
+    Path output = dir.resolve("coordinator.log");
+    Process coordinator =
+        FleetqProcess.builder(
+                output,
+                "coordinator",
+                "--kafka",
+                stack.bootstrapServers(),
+                "--redis",
+                stack.redisUri(),
+                "--work-dir",
+                dir.resolve("coordinator").toString(),
+                "--topic-prefix",
+                ns.topicPrefix(),
+                "--key-prefix",
+                ns.keyPrefix(),
+                "--http-host",
+                "127.0.0.1",
+                "--http-port",
+                "0")
+            .start();
+    try {
+      int port = await().atMost(PATIENCE).until(() -> listeningPort(output), p -> p > 0);
+      String job =
+          Jobs.explicitUnits(
+              "job-over-http", repo, ScriptedAgent.fixer(dir.resolve("agent")).command(), 2);
+
+      HttpResponse<String> submitted = post(port, "/v1/jobs", job);
+      assertThat(submitted.statusCode()).as("submit (%s)", submitted.body()).isEqualTo(202);
+      assertThat(submitted.body()).as("submit answer").contains("job-over-http");
+      await()
+          .atMost(PATIENCE)
+          .untilAsserted(
+              () ->
+                  assertThat(get(port, "/v1/jobs/job-over-http").body())
+                      .as("job state")
+                      .contains("\"status\":\"RUNNING\"")
+                      .contains("\"PUBLISHED\":2"));
+      assertThat(get(port, "/readyz").statusCode()).as("readiness").isEqualTo(200);
+
+      coordinator.destroy();
+
+      assertThat(coordinator.waitFor(1, TimeUnit.MINUTES)).as("exited after SIGTERM").isTrue();
+    } finally {
+      coordinator.destroyForcibly();
+    }
+  }
+
+  @Test
+  void unreachableRedisEndsWithOneSentenceNamingTheAddress(DevStack stack, @TempDir Path dir)
+      throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Path output = dir.resolve("output.txt");
+
+    Process process =
+        FleetqProcess.builder(
+                output,
+                "coordinator",
+                "--kafka",
+                stack.bootstrapServers(),
+                "--redis",
+                "redis://127.0.0.1:" + closedPort)
+            .start();
+
+    assertThat(process.waitFor(1, TimeUnit.MINUTES)).as("exited in time").isTrue();
+    String text = Files.readString(output, StandardCharsets.UTF_8);
+    assertThat(process.exitValue()).as("exit status (output: %s)", text).isEqualTo(2);
+    assertThat(text)
+        .as("what the operator sees")
+        .contains("fleetq coordinator: cannot reach Redis at 127.0.0.1:" + closedPort)
+        .doesNotContain("Exception");
+  }
+
+  private static int listeningPort(Path output) throws Exception {
+    Matcher matcher = LISTENING.matcher(Files.readString(output, StandardCharsets.UTF_8));
+    return matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
+  }
+
+  private HttpResponse<String> post(int port, String path, String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(int port, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
