@@ -18,12 +18,14 @@ import dev.fleetq.model.unit.JobStatus;
 import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitEvent;
 import dev.fleetq.model.unit.UnitStatus;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,13 +89,14 @@ class FanOutTest {
       fleet.addWorker("worker-1", 1);
       fleet.addWorker("worker-2", 1);
 
-      fleet.submit(
-          job.value(),
-          Jobs.failingTests(
-              job.value(),
-              repo,
-              ScriptedAgent.breaksOnAttempt(dir.resolve("agent"), 1, victim).command(),
-              3));
+      Path tasks = Files.createDirectories(dir.resolve("tasks"));
+      String breaker = ScriptedAgent.breaksOnAttempt(dir.resolve("agent"), 1, victim).command();
+      String keepTaskThenWork =
+          "cp \\\"$FLEETQ_TASK_FILE\\\" "
+              + tasks
+              + "/$FLEETQ_UNIT_ID-a$FLEETQ_ATTEMPT.md && "
+              + breaker;
+      fleet.submit(job.value(), Jobs.failingTests(job.value(), repo, keepTaskThenWork, 3));
 
       JobState done = awaitEnd(fleet, job);
       assertThat(done.status()).as("job status (%s)", done).isEqualTo(JobStatus.SUCCEEDED);
@@ -109,6 +112,16 @@ class FanOutTest {
           .as("landings")
           .hasSize(3)
           .allSatisfy(e -> assertThat(e.attempt()).as("landed attempt").isEqualTo(2));
+      try (Stream<Path> retried = Files.list(tasks).filter(f -> f.toString().endsWith("-a2.md"))) {
+        assertThat(retried.toList())
+            .as("TASK.md of the second attempts")
+            .hasSize(3)
+            .allSatisfy(
+                task ->
+                    assertThat(Files.readString(task))
+                        .as("%s shows the refusal", task.getFileName())
+                        .contains(ExampleRepo.testId(victim)));
+      }
     }
 
     for (String commit : repo.mainLog("%H")) {
