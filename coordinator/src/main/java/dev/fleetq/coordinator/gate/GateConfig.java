@@ -1,6 +1,7 @@
 package dev.fleetq.coordinator.gate;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,9 +16,19 @@ import java.util.Objects;
  *     origin unreachable) is tried before it is dead-lettered
  * @param failureBackoff the pause between two such tries
  * @param threads how many repositories the gate tests at once
+ * @param testGlobs paths of test files, which a unit may change only when its job allows test edits
+ *     ({@link PathGlobs} syntax)
+ * @param protectedGlobs paths a unit may change only when its job allows it: CI configuration,
+ *     fleetq's own files and secrets
  */
 public record GateConfig(
-    String groupId, int landAttempts, int failureAttempts, Duration failureBackoff, int threads) {
+    String groupId,
+    int landAttempts,
+    int failureAttempts,
+    Duration failureBackoff,
+    int threads,
+    List<String> testGlobs,
+    List<String> protectedGlobs) {
 
   /** The consumer group of a standard installation. */
   public static final String DEFAULT_GROUP_ID = "fleetq-gate";
@@ -34,6 +45,29 @@ public record GateConfig(
   /** The default {@link #threads()}. */
   public static final int DEFAULT_THREADS = 2;
 
+  /** The default {@link #testGlobs()}. */
+  public static final List<String> DEFAULT_TEST_GLOBS =
+      List.of(
+          "**/test/**",
+          "**/tests/**",
+          "**/*Test.java",
+          "**/*_test.*",
+          "**/test_*.py",
+          "**/*.test.*",
+          "**/*.spec.*");
+
+  /** The default {@link #protectedGlobs()}. */
+  public static final List<String> DEFAULT_PROTECTED_GLOBS =
+      List.of(
+          ".github/**",
+          ".gitlab-ci.yml",
+          ".ci/**",
+          ".fleetq/**",
+          "**/.env*",
+          "**/credentials*",
+          "**/*.pem",
+          "**/id_rsa*");
+
   /** Checks every field; zero is an error, never a default. */
   public GateConfig {
     if (groupId == null || groupId.isBlank()) {
@@ -46,6 +80,8 @@ public record GateConfig(
       throw new IllegalArgumentException("failureBackoff must be positive, got " + failureBackoff);
     }
     requireAtLeastOne(threads, "threads");
+    testGlobs = PathGlobs.of("testGlobs", testGlobs).globs();
+    protectedGlobs = PathGlobs.of("protectedGlobs", protectedGlobs).globs();
   }
 
   /** The standard configuration. */
@@ -55,17 +91,39 @@ public record GateConfig(
         DEFAULT_LAND_ATTEMPTS,
         DEFAULT_FAILURE_ATTEMPTS,
         DEFAULT_FAILURE_BACKOFF,
-        DEFAULT_THREADS);
+        DEFAULT_THREADS,
+        DEFAULT_TEST_GLOBS,
+        DEFAULT_PROTECTED_GLOBS);
   }
 
   /** The same configuration with another consumer group, as tests use. */
   public GateConfig withGroupId(String newGroupId) {
-    return new GateConfig(newGroupId, landAttempts, failureAttempts, failureBackoff, threads);
+    return new GateConfig(
+        newGroupId,
+        landAttempts,
+        failureAttempts,
+        failureBackoff,
+        threads,
+        testGlobs,
+        protectedGlobs);
   }
 
   /** The same configuration with another retry policy for unexpected failures. */
   public GateConfig withFailurePolicy(int attempts, Duration backoff) {
-    return new GateConfig(groupId, landAttempts, attempts, backoff, threads);
+    return new GateConfig(
+        groupId, landAttempts, attempts, backoff, threads, testGlobs, protectedGlobs);
+  }
+
+  /** The same configuration with other test and protected paths; empty lists turn a check off. */
+  public GateConfig withPathGlobs(List<String> newTestGlobs, List<String> newProtectedGlobs) {
+    return new GateConfig(
+        groupId,
+        landAttempts,
+        failureAttempts,
+        failureBackoff,
+        threads,
+        newTestGlobs,
+        newProtectedGlobs);
   }
 
   private static void requireAtLeastOne(int value, String name) {

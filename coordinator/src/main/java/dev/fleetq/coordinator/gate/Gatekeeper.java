@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides one {@link GateRequest}: refuses a stale attempt or an already-landed unit, merges the
- * candidate onto the current main in a scratch worktree, runs the job's tests, compares them with
- * the repository's baseline (measuring a new one when main moved outside fleetq), and lands the
- * merge with a compare-and-swap push, trying again on the new main when main moved under it.
+ * candidate onto the current main in a scratch worktree (unless the {@link ChangeGuard} refuses the
+ * paths it changes), runs the job's tests, compares them with the repository's baseline (measuring
+ * a new one when main moved outside fleetq), and lands the merge with a compare-and-swap push,
+ * trying again on the new main when main moved under it.
  *
  * <p><b>Main's layout.</b> Every landing is one merge commit on main, {@code Land {unitKey} attempt
  * {n}}, whose first parent is the previous main and whose second parent is the worker's candidate
@@ -43,6 +44,7 @@ final class Gatekeeper {
   private final Baselines baselines;
   private final Git git;
   private final SuiteRunner suites;
+  private final ChangeGuard guard;
   private final GateEvents events;
   private final Path workDir;
   private final int landAttempts;
@@ -53,6 +55,7 @@ final class Gatekeeper {
       Baselines baselines,
       Git git,
       SuiteRunner suites,
+      ChangeGuard guard,
       GateEvents events,
       Path workDir,
       int landAttempts,
@@ -61,6 +64,7 @@ final class Gatekeeper {
     this.baselines = baselines;
     this.git = git;
     this.suites = suites;
+    this.guard = guard;
     this.events = events;
     this.workDir = workDir;
     this.landAttempts = landAttempts;
@@ -115,6 +119,11 @@ final class Gatekeeper {
     if (mirror.isAncestor(candidate, main)) {
       return Optional.of(recordAlreadyOnMain(request, main, decision));
     }
+    Optional<ChangeGuard.Refusal> guarded =
+        guard.check(request, mirror.changedPaths(candidate, main));
+    if (guarded.isPresent()) {
+      return Optional.of(decision.refuse(guarded.get().reason(), guarded.get().detail()));
+    }
     Optional<GateBaseline> baseline = baseline(request, mirror, main, decision);
     if (baseline.isEmpty()) {
       return Optional.of(
@@ -149,7 +158,7 @@ final class Gatekeeper {
       if (comparison.hasRegressions()) {
         return Optional.of(
             decision.refuse(
-                Reason.REGRESSION,
+                comparison.removesTests() ? Reason.TEST_REMOVED : Reason.REGRESSION,
                 Refusals.regression(request, main, comparison, run),
                 comparison.brokenIds(),
                 comparison.fixed()));

@@ -122,6 +122,7 @@ public final class MergeGate implements AutoCloseable {
             new Baselines(redis, core.keys()),
             new Git(IDENTITY, core.gitTimeout()),
             new SuiteRunner(sandbox, workDir),
+            new ChangeGuard(config),
             events,
             workDir,
             config.landAttempts(),
