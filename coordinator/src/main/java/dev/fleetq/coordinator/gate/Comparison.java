@@ -3,6 +3,7 @@ package dev.fleetq.coordinator.gate;
 import dev.fleetq.coordinator.plan.TestReport;
 import dev.fleetq.coordinator.plan.TestResult;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,6 +59,30 @@ record Comparison(
     Set<String> passing = report == null ? Set.of() : report.passing();
     List<String> fixed = passing.stream().filter(id -> !baselinePassing.contains(id)).toList();
     return new Comparison(broken, brokenIds, removedIds, fixed, passing);
+  }
+
+  /**
+   * The same comparison with the {@code flaky} tests counted as passing: they failed here and
+   * passed when the suite ran again, so they blame no one.
+   */
+  Comparison withoutFlakes(Set<String> flaky) {
+    if (flaky.isEmpty()) {
+      return this;
+    }
+    List<String> stillBroken = new ArrayList<>();
+    for (int i = 0; i < brokenIds.size(); i++) {
+      if (!flaky.contains(brokenIds.get(i))) {
+        stillBroken.add(broken.get(i));
+      }
+    }
+    Set<String> nowPassing = new HashSet<>(passing);
+    nowPassing.addAll(flaky);
+    return new Comparison(
+        stillBroken,
+        brokenIds.stream().filter(id -> !flaky.contains(id)).toList(),
+        removedIds.stream().filter(id -> !flaky.contains(id)).toList(),
+        fixed,
+        nowPassing);
   }
 
   /** Whether any test that passed on the baseline does not pass now. */

@@ -20,6 +20,8 @@ import java.util.Objects;
  *     ({@link PathGlobs} syntax)
  * @param protectedGlobs paths a unit may change only when its job allows it: CI configuration,
  *     fleetq's own files and secrets
+ * @param flakeReruns how often the suite runs again, on the same merge, when a test regresses; a
+ *     test that passes in one of those runs is flaky and blames no one; 0 turns re-runs off
  */
 public record GateConfig(
     String groupId,
@@ -28,7 +30,8 @@ public record GateConfig(
     Duration failureBackoff,
     int threads,
     List<String> testGlobs,
-    List<String> protectedGlobs) {
+    List<String> protectedGlobs,
+    int flakeReruns) {
 
   /** The consumer group of a standard installation. */
   public static final String DEFAULT_GROUP_ID = "fleetq-gate";
@@ -68,6 +71,9 @@ public record GateConfig(
           "**/*.pem",
           "**/id_rsa*");
 
+  /** The default {@link #flakeReruns()}. */
+  public static final int DEFAULT_FLAKE_RERUNS = 2;
+
   /** Checks every field; zero is an error, never a default. */
   public GateConfig {
     if (groupId == null || groupId.isBlank()) {
@@ -82,6 +88,9 @@ public record GateConfig(
     requireAtLeastOne(threads, "threads");
     testGlobs = PathGlobs.of("testGlobs", testGlobs).globs();
     protectedGlobs = PathGlobs.of("protectedGlobs", protectedGlobs).globs();
+    if (flakeReruns < 0) {
+      throw new IllegalArgumentException("flakeReruns must not be negative, got " + flakeReruns);
+    }
   }
 
   /** The standard configuration. */
@@ -93,7 +102,8 @@ public record GateConfig(
         DEFAULT_FAILURE_BACKOFF,
         DEFAULT_THREADS,
         DEFAULT_TEST_GLOBS,
-        DEFAULT_PROTECTED_GLOBS);
+        DEFAULT_PROTECTED_GLOBS,
+        DEFAULT_FLAKE_RERUNS);
   }
 
   /** The same configuration with another consumer group, as tests use. */
@@ -105,13 +115,14 @@ public record GateConfig(
         failureBackoff,
         threads,
         testGlobs,
-        protectedGlobs);
+        protectedGlobs,
+        flakeReruns);
   }
 
   /** The same configuration with another retry policy for unexpected failures. */
   public GateConfig withFailurePolicy(int attempts, Duration backoff) {
     return new GateConfig(
-        groupId, landAttempts, attempts, backoff, threads, testGlobs, protectedGlobs);
+        groupId, landAttempts, attempts, backoff, threads, testGlobs, protectedGlobs, flakeReruns);
   }
 
   /** The same configuration with other test and protected paths; empty lists turn a check off. */
@@ -123,7 +134,21 @@ public record GateConfig(
         failureBackoff,
         threads,
         newTestGlobs,
-        newProtectedGlobs);
+        newProtectedGlobs,
+        flakeReruns);
+  }
+
+  /** The same configuration with another number of re-runs of a regressed suite. */
+  public GateConfig withFlakeReruns(int reruns) {
+    return new GateConfig(
+        groupId,
+        landAttempts,
+        failureAttempts,
+        failureBackoff,
+        threads,
+        testGlobs,
+        protectedGlobs,
+        reruns);
   }
 
   private static void requireAtLeastOne(int value, String name) {

@@ -45,6 +45,7 @@ final class Gatekeeper {
   private final Git git;
   private final SuiteRunner suites;
   private final ChangeGuard guard;
+  private final FlakeFilter flakes;
   private final GateEvents events;
   private final Path workDir;
   private final int landAttempts;
@@ -56,6 +57,7 @@ final class Gatekeeper {
       Git git,
       SuiteRunner suites,
       ChangeGuard guard,
+      FlakeFilter flakes,
       GateEvents events,
       Path workDir,
       int landAttempts,
@@ -65,6 +67,7 @@ final class Gatekeeper {
     this.git = git;
     this.suites = suites;
     this.guard = guard;
+    this.flakes = flakes;
     this.events = events;
     this.workDir = workDir;
     this.landAttempts = landAttempts;
@@ -154,7 +157,14 @@ final class Gatekeeper {
                     + ". Its last lines:\n"
                     + run.logTail()));
       }
-      Comparison comparison = Comparison.of(baseline.get().passing(), run.report());
+      Comparison comparison =
+          flakes.recheck(
+              scratch.dir(),
+              request,
+              baseline.get().passing(),
+              Comparison.of(baseline.get().passing(), run.report()),
+              decision,
+              runName(request, "candidate"));
       if (comparison.hasRegressions()) {
         return Optional.of(
             decision.refuse(

@@ -116,13 +116,16 @@ public final class MergeGate implements AutoCloseable {
     this.core = core;
     this.closeTimeout = core.shutdownTimeout();
     Path workDir = core.workDir().toAbsolutePath().resolve("gate");
+    GateLedger ledger = new GateLedger(redis, core.keys());
+    SuiteRunner suites = new SuiteRunner(sandbox, workDir);
     Gatekeeper gatekeeper =
         new Gatekeeper(
-            new GateLedger(redis, core.keys()),
+            ledger,
             new Baselines(redis, core.keys()),
             new Git(IDENTITY, core.gitTimeout()),
-            new SuiteRunner(sandbox, workDir),
+            suites,
             new ChangeGuard(config),
+            new FlakeFilter(suites, ledger, config.flakeReruns()),
             events,
             workDir,
             config.landAttempts(),

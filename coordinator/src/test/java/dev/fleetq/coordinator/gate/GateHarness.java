@@ -265,6 +265,18 @@ final class GateHarness implements AutoCloseable {
         redis.<String>getBucket(keys.landed(unit), StringCodec.INSTANCE).get());
   }
 
+  /** How often the gate counted {@code test} of the example repository as flaky. */
+  long flakeCount(String test) {
+    String count =
+        redis.<String, String>getMap(keys.flakes(repoId()), StringCodec.INSTANCE).get(test);
+    return count == null ? 0 : Long.parseLong(count);
+  }
+
+  /** Moves the origin's main to {@code commit}, as a push from outside fleetq does. */
+  void moveMain(String commit) {
+    WORKER_GIT.run(repo.origin(), "update-ref", "refs/heads/main", commit, repo.mainHead());
+  }
+
   /** A file as it is on the origin's main. */
   String onMain(String path) {
     return WORKER_GIT.run(repo.origin(), "show", "main:" + path);
