@@ -85,6 +85,22 @@ record Comparison(
         nowPassing);
   }
 
+  /** The same comparison with only the regressions among {@code tests}. */
+  Comparison onlyBreaking(Set<String> tests) {
+    List<String> stillBroken = new ArrayList<>();
+    for (int i = 0; i < brokenIds.size(); i++) {
+      if (tests.contains(brokenIds.get(i))) {
+        stillBroken.add(broken.get(i));
+      }
+    }
+    return new Comparison(
+        stillBroken,
+        brokenIds.stream().filter(tests::contains).toList(),
+        removedIds.stream().filter(tests::contains).toList(),
+        fixed,
+        passing);
+  }
+
   /** Whether any test that passed on the baseline does not pass now. */
   boolean hasRegressions() {
     return !broken.isEmpty();

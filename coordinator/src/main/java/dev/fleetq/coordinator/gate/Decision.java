@@ -36,8 +36,9 @@ record Decision(GateVerdict verdict, String detail) {
       this.clock = clock;
     }
 
-    void countSuiteRun() {
-      suiteRuns++;
+    /** Records how many suite runs the decision (or its batch) took so far. */
+    void suiteRuns(int runs) {
+      suiteRuns = runs;
     }
 
     Decision refuse(Reason reason, String detail) {

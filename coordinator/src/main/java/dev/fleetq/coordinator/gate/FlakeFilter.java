@@ -10,11 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells flaky tests from real breaks: when a merge regresses tests, it runs the suite again on the
- * same merge, up to a bounded number of times (the whole suite, because a test command cannot be
- * asked to run single tests). A regressed test that passes in one of those runs is flaky: it is
- * counted in the repository's flake counter in Redis, logged, named in the verdict, and does not
- * refuse anyone. A test that fails in every run is a real break.
+ * Tells flaky tests from real breaks: a regressed test must fail in {@code 1 + reruns} runs of the
+ * same merge before it blames anyone. The suite runs again on the merge as often as needed (the
+ * whole suite, because a test command cannot be asked to run single tests). A regressed test that
+ * passes in one of those runs is flaky: it is counted in the repository's flake counter in Redis,
+ * logged, named in the verdict, and does not refuse anyone.
  *
  * <p>Thread-safe and stateless apart from Redis; a call blocks while the suite runs.
  */
@@ -31,24 +31,30 @@ final class FlakeFilter {
     this.reruns = reruns;
   }
 
+  /** How many runs must see a test fail before it counts as broken. */
+  int failuresNeeded() {
+    return 1 + reruns;
+  }
+
   /**
-   * The comparison of the merge in {@code worktree} with its flaky tests taken out; the flaky tests
-   * are recorded on {@code decision}.
+   * Runs the suite on the merge in {@code worktree} again until every regression of {@code first}
+   * has failed {@link #failuresNeeded()} times or passed once.
    *
-   * @param first the comparison of the run that found the regressions
+   * @param failed how many runs already saw the regressions of {@code first} fail
+   * @param countRun called for each suite run
    */
-  Comparison recheck(
+  Result recheck(
       Path worktree,
       GateRequest request,
-      Set<String> baselinePassing,
       Comparison first,
-      Decision.Builder decision,
-      String runName) {
+      int failed,
+      String runName,
+      Runnable countRun) {
     Set<String> suspects = new LinkedHashSet<>(first.brokenIds());
     Set<String> flaky = new TreeSet<>();
-    for (int rerun = 1; rerun <= reruns && !suspects.isEmpty(); rerun++) {
+    for (int rerun = failed; rerun < failuresNeeded() && !suspects.isEmpty(); rerun++) {
       SuiteRunner.Outcome run = suites.run(worktree, request.gate(), runName + "-rerun" + rerun);
-      decision.countSuiteRun();
+      countRun.run();
       if (run.timedOut() || run.report() == null) {
         break;
       }
@@ -60,11 +66,8 @@ final class FlakeFilter {
         }
       }
     }
-    for (String test : flaky) {
-      record(request, test);
-    }
-    decision.flaky(List.copyOf(flaky));
-    return first.withoutFlakes(flaky);
+    flaky.forEach(test -> record(request, test));
+    return new Result(first.withoutFlakes(flaky), List.copyOf(flaky));
   }
 
   private void record(GateRequest request, String test) {
@@ -82,4 +85,10 @@ final class FlakeFilter {
         request.key(),
         count < 0 ? "?" : count);
   }
+
+  /**
+   * @param comparison the comparison without the flaky tests
+   * @param flaky the tests that failed and then passed
+   */
+  record Result(Comparison comparison, List<String> flaky) {}
 }

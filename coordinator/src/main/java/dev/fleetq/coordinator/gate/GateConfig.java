@@ -22,6 +22,7 @@ import java.util.Objects;
  *     fleetq's own files and secrets
  * @param flakeReruns how often the suite runs again, on the same merge, when a test regresses; a
  *     test that passes in one of those runs is flaky and blames no one; 0 turns re-runs off
+ * @param maxBatch how many queued requests of a repository the gate merges and tests together
  */
 public record GateConfig(
     String groupId,
@@ -31,7 +32,8 @@ public record GateConfig(
     int threads,
     List<String> testGlobs,
     List<String> protectedGlobs,
-    int flakeReruns) {
+    int flakeReruns,
+    int maxBatch) {
 
   /** The consumer group of a standard installation. */
   public static final String DEFAULT_GROUP_ID = "fleetq-gate";
@@ -74,6 +76,9 @@ public record GateConfig(
   /** The default {@link #flakeReruns()}. */
   public static final int DEFAULT_FLAKE_RERUNS = 2;
 
+  /** The default {@link #maxBatch()}. */
+  public static final int DEFAULT_MAX_BATCH = 16;
+
   /** Checks every field; zero is an error, never a default. */
   public GateConfig {
     if (groupId == null || groupId.isBlank()) {
@@ -91,6 +96,7 @@ public record GateConfig(
     if (flakeReruns < 0) {
       throw new IllegalArgumentException("flakeReruns must not be negative, got " + flakeReruns);
     }
+    requireAtLeastOne(maxBatch, "maxBatch");
   }
 
   /** The standard configuration. */
@@ -103,7 +109,8 @@ public record GateConfig(
         DEFAULT_THREADS,
         DEFAULT_TEST_GLOBS,
         DEFAULT_PROTECTED_GLOBS,
-        DEFAULT_FLAKE_RERUNS);
+        DEFAULT_FLAKE_RERUNS,
+        DEFAULT_MAX_BATCH);
   }
 
   /** The same configuration with another consumer group, as tests use. */
@@ -116,13 +123,22 @@ public record GateConfig(
         threads,
         testGlobs,
         protectedGlobs,
-        flakeReruns);
+        flakeReruns,
+        maxBatch);
   }
 
   /** The same configuration with another retry policy for unexpected failures. */
   public GateConfig withFailurePolicy(int attempts, Duration backoff) {
     return new GateConfig(
-        groupId, landAttempts, attempts, backoff, threads, testGlobs, protectedGlobs, flakeReruns);
+        groupId,
+        landAttempts,
+        attempts,
+        backoff,
+        threads,
+        testGlobs,
+        protectedGlobs,
+        flakeReruns,
+        maxBatch);
   }
 
   /** The same configuration with other test and protected paths; empty lists turn a check off. */
@@ -135,7 +151,8 @@ public record GateConfig(
         threads,
         newTestGlobs,
         newProtectedGlobs,
-        flakeReruns);
+        flakeReruns,
+        maxBatch);
   }
 
   /** The same configuration with another number of re-runs of a regressed suite. */
@@ -148,7 +165,22 @@ public record GateConfig(
         threads,
         testGlobs,
         protectedGlobs,
-        reruns);
+        reruns,
+        maxBatch);
+  }
+
+  /** The same configuration with another batch size. */
+  public GateConfig withMaxBatch(int batch) {
+    return new GateConfig(
+        groupId,
+        landAttempts,
+        failureAttempts,
+        failureBackoff,
+        threads,
+        testGlobs,
+        protectedGlobs,
+        flakeReruns,
+        batch);
   }
 
   private static void requireAtLeastOne(int value, String name) {

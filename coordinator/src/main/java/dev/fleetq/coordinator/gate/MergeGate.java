@@ -8,6 +8,7 @@ import dev.fleetq.coordinator.kafka.KafkaClients;
 import dev.fleetq.coordinator.plan.Baselines;
 import dev.fleetq.exec.git.Git;
 import dev.fleetq.exec.sandbox.Sandbox;
+import dev.fleetq.model.unit.UnitStatus;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The CI gate: lands workers' candidates on their repository's main branch when no test that passed
- * before fails after (see {@code Gatekeeper} for the rules and the layout of main).
+ * before fails after (see {@code Gatekeeper} and {@code BatchGate} for the rules and the layout of
+ * main).
  *
  * <p>It runs inside the coordinator as an {@link #extension}, on the core's shared clients: its
  * events go through the core's {@link EventLog}, unreadable requests to its {@link DeadLetters},
@@ -125,14 +127,22 @@ public final class MergeGate implements AutoCloseable {
             new Git(IDENTITY, core.gitTimeout()),
             suites,
             new ChangeGuard(config),
-            new FlakeFilter(suites, ledger, config.flakeReruns()),
-            events,
             workDir,
+            clock);
+    BatchGate gates =
+        new BatchGate(
+            gatekeeper,
+            ledger,
+            suites,
+            new FlakeFilter(suites, ledger, config.flakeReruns()),
+            request ->
+                events.emit(
+                    request, UnitStatus.GATING, null, "testing " + request.candidateCommit()),
             config.landAttempts(),
             clock);
     this.handler =
         new RequestHandler(
-            gatekeeper, events, config.failureAttempts(), config.failureBackoff(), closing);
+            gates, events, config.failureAttempts(), config.failureBackoff(), closing);
     AtomicInteger threads = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
@@ -203,7 +213,8 @@ public final class MergeGate implements AutoCloseable {
               records.records(partition),
               handler,
               () -> closing.getCount() == 0,
-              progress);
+              progress,
+              config.maxBatch());
       batches.put(partition, batch);
       batch.start(executor);
     }
