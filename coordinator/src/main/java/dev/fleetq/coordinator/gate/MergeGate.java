@@ -49,9 +49,10 @@ import org.slf4j.LoggerFactory;
  * partition and the consumer group {@link GateConfig#groupId()} gives each partition, hence each
  * repository, one owning gate. One poll thread owns the {@link KafkaConsumer}: it hands the records
  * of a partition to a bounded executor as one batch, pauses the partition until the batch is done
- * (so requests of a repository are decided one at a time, in order), and keeps polling meanwhile so
- * that long test runs never cost the group membership. Each decided request's offset is committed
- * by the poll thread right after its verdict event is acknowledged by the broker; a request whose
+ * (so requests of a repository are decided in order, up to {@link GateConfig#maxBatch()} of them
+ * merged and tested together by the {@code BatchGate}), and keeps polling meanwhile so that long
+ * test runs never cost the group membership. The offsets of each decided chunk are committed by the
+ * poll thread right after its verdict events are acknowledged by the broker; a request whose
  * verdict is not recorded (the gate closed, or Kafka is unreachable) is read again, by this gate or
  * by the partition's next owner, and the attempt and landing fences make that safe.
  *
