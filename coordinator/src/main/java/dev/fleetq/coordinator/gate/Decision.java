@@ -17,7 +17,8 @@ import java.util.List;
  * @param verdict the gate's verdict
  * @param detail the event's detail: for a landing, the landed commit on the first line and the
  *     fixed tests after it; for a refusal, what a person (or the next attempt's agent) needs to
- *     know
+ *     know; either ends with the gate's report (tests fixed, broken and flaky, suite runs, time)
+ *     when the decision ran the suite
  */
 record Decision(GateVerdict verdict, String detail) {
 
@@ -27,6 +28,7 @@ record Decision(GateVerdict verdict, String detail) {
     private final Instant started;
     private final Clock clock;
     private int suiteRuns;
+    private List<String> flaky = List.of();
 
     Builder(GateRequest request, Instant started, Clock clock) {
       this.request = request;
@@ -34,21 +36,46 @@ record Decision(GateVerdict verdict, String detail) {
       this.clock = clock;
     }
 
-    void countSuiteRun() {
-      suiteRuns++;
+    /** Records how many suite runs the decision (or its batch) took so far. */
+    void suiteRuns(int runs) {
+      suiteRuns = runs;
     }
 
     Decision refuse(Reason reason, String detail) {
       return refuse(reason, detail, List.of(), List.of());
     }
 
+    /** Records the tests that failed and then passed when the suite ran again. */
+    void flaky(List<String> tests) {
+      flaky = List.copyOf(tests);
+    }
+
     Decision refuse(Reason reason, String detail, List<String> broken, List<String> fixed) {
-      return new Decision(verdict(Outcome.REFUSED, reason, broken, fixed, null), detail);
+      return new Decision(
+          verdict(Outcome.REFUSED, reason, broken, fixed, null),
+          detail + report(broken.size(), fixed.size()));
     }
 
     Decision landed(String commit, List<String> fixed) {
       String detail = fixed.isEmpty() ? commit : commit + "\nfixed: " + String.join(", ", fixed);
-      return new Decision(verdict(Outcome.LANDED, null, List.of(), fixed, commit), detail);
+      return new Decision(
+          verdict(Outcome.LANDED, null, List.of(), fixed, commit),
+          detail + report(0, fixed.size()));
+    }
+
+    /** The gate's report for people, or nothing when the decision ran no suite. */
+    private String report(int broken, int fixed) {
+      if (suiteRuns == 0 && flaky.isEmpty()) {
+        return "";
+      }
+      StringBuilder report = new StringBuilder("\n\nGate report: ");
+      report.append(fixed).append(" fixed, ").append(broken).append(" broken, ");
+      report.append(flaky.size()).append(" flaky");
+      if (!flaky.isEmpty()) {
+        report.append(" (").append(String.join(", ", flaky)).append(')');
+      }
+      report.append("; ").append(suiteRuns).append(suiteRuns == 1 ? " suite run" : " suite runs");
+      return report.append(" in ").append(elapsed().toMillis()).append(" ms.").toString();
     }
 
     /**
@@ -82,7 +109,7 @@ record Decision(GateVerdict verdict, String detail) {
           reason,
           bounded(broken),
           bounded(fixed),
-          List.of(),
+          bounded(flaky),
           commit,
           suiteRuns,
           elapsed(),

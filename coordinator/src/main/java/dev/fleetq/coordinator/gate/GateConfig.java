@@ -1,6 +1,7 @@
 package dev.fleetq.coordinator.gate;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,9 +16,24 @@ import java.util.Objects;
  *     origin unreachable) is tried before it is dead-lettered
  * @param failureBackoff the pause between two such tries
  * @param threads how many repositories the gate tests at once
+ * @param testGlobs paths of test files, which a unit may change only when its job allows test edits
+ *     ({@link PathGlobs} syntax)
+ * @param protectedGlobs paths a unit may change only when its job allows it: CI configuration,
+ *     fleetq's own files and secrets
+ * @param flakeReruns how often the suite runs again, on the same merge, when a test regresses; a
+ *     test that passes in one of those runs is flaky and blames no one; 0 turns re-runs off
+ * @param maxBatch how many queued requests of a repository the gate merges and tests together
  */
 public record GateConfig(
-    String groupId, int landAttempts, int failureAttempts, Duration failureBackoff, int threads) {
+    String groupId,
+    int landAttempts,
+    int failureAttempts,
+    Duration failureBackoff,
+    int threads,
+    List<String> testGlobs,
+    List<String> protectedGlobs,
+    int flakeReruns,
+    int maxBatch) {
 
   /** The consumer group of a standard installation. */
   public static final String DEFAULT_GROUP_ID = "fleetq-gate";
@@ -34,6 +50,35 @@ public record GateConfig(
   /** The default {@link #threads()}. */
   public static final int DEFAULT_THREADS = 2;
 
+  /** The default {@link #testGlobs()}. */
+  public static final List<String> DEFAULT_TEST_GLOBS =
+      List.of(
+          "**/test/**",
+          "**/tests/**",
+          "**/*Test.java",
+          "**/*_test.*",
+          "**/test_*.py",
+          "**/*.test.*",
+          "**/*.spec.*");
+
+  /** The default {@link #protectedGlobs()}. */
+  public static final List<String> DEFAULT_PROTECTED_GLOBS =
+      List.of(
+          ".github/**",
+          ".gitlab-ci.yml",
+          ".ci/**",
+          ".fleetq/**",
+          "**/.env*",
+          "**/credentials*",
+          "**/*.pem",
+          "**/id_rsa*");
+
+  /** The default {@link #flakeReruns()}. */
+  public static final int DEFAULT_FLAKE_RERUNS = 2;
+
+  /** The default {@link #maxBatch()}. */
+  public static final int DEFAULT_MAX_BATCH = 16;
+
   /** Checks every field; zero is an error, never a default. */
   public GateConfig {
     if (groupId == null || groupId.isBlank()) {
@@ -46,6 +91,12 @@ public record GateConfig(
       throw new IllegalArgumentException("failureBackoff must be positive, got " + failureBackoff);
     }
     requireAtLeastOne(threads, "threads");
+    testGlobs = PathGlobs.of("testGlobs", testGlobs).globs();
+    protectedGlobs = PathGlobs.of("protectedGlobs", protectedGlobs).globs();
+    if (flakeReruns < 0) {
+      throw new IllegalArgumentException("flakeReruns must not be negative, got " + flakeReruns);
+    }
+    requireAtLeastOne(maxBatch, "maxBatch");
   }
 
   /** The standard configuration. */
@@ -55,17 +106,81 @@ public record GateConfig(
         DEFAULT_LAND_ATTEMPTS,
         DEFAULT_FAILURE_ATTEMPTS,
         DEFAULT_FAILURE_BACKOFF,
-        DEFAULT_THREADS);
+        DEFAULT_THREADS,
+        DEFAULT_TEST_GLOBS,
+        DEFAULT_PROTECTED_GLOBS,
+        DEFAULT_FLAKE_RERUNS,
+        DEFAULT_MAX_BATCH);
   }
 
   /** The same configuration with another consumer group, as tests use. */
   public GateConfig withGroupId(String newGroupId) {
-    return new GateConfig(newGroupId, landAttempts, failureAttempts, failureBackoff, threads);
+    return new GateConfig(
+        newGroupId,
+        landAttempts,
+        failureAttempts,
+        failureBackoff,
+        threads,
+        testGlobs,
+        protectedGlobs,
+        flakeReruns,
+        maxBatch);
   }
 
   /** The same configuration with another retry policy for unexpected failures. */
   public GateConfig withFailurePolicy(int attempts, Duration backoff) {
-    return new GateConfig(groupId, landAttempts, attempts, backoff, threads);
+    return new GateConfig(
+        groupId,
+        landAttempts,
+        attempts,
+        backoff,
+        threads,
+        testGlobs,
+        protectedGlobs,
+        flakeReruns,
+        maxBatch);
+  }
+
+  /** The same configuration with other test and protected paths; empty lists turn a check off. */
+  public GateConfig withPathGlobs(List<String> newTestGlobs, List<String> newProtectedGlobs) {
+    return new GateConfig(
+        groupId,
+        landAttempts,
+        failureAttempts,
+        failureBackoff,
+        threads,
+        newTestGlobs,
+        newProtectedGlobs,
+        flakeReruns,
+        maxBatch);
+  }
+
+  /** The same configuration with another number of re-runs of a regressed suite. */
+  public GateConfig withFlakeReruns(int reruns) {
+    return new GateConfig(
+        groupId,
+        landAttempts,
+        failureAttempts,
+        failureBackoff,
+        threads,
+        testGlobs,
+        protectedGlobs,
+        reruns,
+        maxBatch);
+  }
+
+  /** The same configuration with another batch size. */
+  public GateConfig withMaxBatch(int batch) {
+    return new GateConfig(
+        groupId,
+        landAttempts,
+        failureAttempts,
+        failureBackoff,
+        threads,
+        testGlobs,
+        protectedGlobs,
+        flakeReruns,
+        batch);
   }
 
   private static void requireAtLeastOne(int value, String name) {

@@ -1,17 +1,20 @@
 package dev.fleetq.coordinator.gate;
 
+import dev.fleetq.model.id.RepoId;
 import dev.fleetq.model.id.UnitKey;
 import dev.fleetq.model.state.RedisKeys;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.redisson.api.RBucket;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.LongCodec;
 import org.redisson.client.codec.StringCodec;
 
 /**
  * The gate's fences in Redis: a unit's current attempt ({@code attempt:{unitKey}}, written only by
  * the publisher, as Redisson's atomic long does: a decimal string) and its landing mark ({@code
- * landed:{unitKey}}, the landed commit in hex, written here with {@code SETNX}). Both are read and
+ * landed:{unitKey}}, the landed commit in hex, written here with {@code SETNX}), and the count of
+ * each test's flakes ({@code flakes:{repoId}}, a hash of test id to count). Both are read and
  * written as plain strings ({@link StringCodec}), like every value the coordinator keeps. Each call
  * is bounded by the Redisson client's own command timeout and retries.
  *
@@ -53,6 +56,11 @@ final class GateLedger {
   /** Removes the mark if it still says {@code commit}: that landing did not reach main. */
   void unmarkLanded(UnitKey unit, String commit) {
     bucket(keys.landed(unit)).compareAndSet(commit, null);
+  }
+
+  /** Counts one more flake of {@code test} in the repository; returns the count so far. */
+  long recordFlake(RepoId repo, String test) {
+    return redis.<String, Long>getMap(keys.flakes(repo), LongCodec.INSTANCE).addAndGet(test, 1L);
   }
 
   private RBucket<String> bucket(String key) {

@@ -3,9 +3,9 @@ package dev.fleetq.coordinator.gate;
 import dev.fleetq.coordinator.plan.Baselines;
 import dev.fleetq.exec.git.Git;
 import dev.fleetq.model.gate.GateRequest;
+import dev.fleetq.model.job.RepoSpec;
 import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.unit.Reason;
-import dev.fleetq.model.unit.UnitStatus;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,24 +17,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides one {@link GateRequest}: refuses a stale attempt or an already-landed unit, merges the
- * candidate onto the current main in a scratch worktree, runs the job's tests, compares them with
- * the repository's baseline (measuring a new one when main moved outside fleetq), and lands the
- * merge with a compare-and-swap push, trying again on the new main when main moved under it.
- *
- * <p><b>Main's layout.</b> Every landing is one merge commit on main, {@code Land {unitKey} attempt
- * {n}}, whose first parent is the previous main and whose second parent is the worker's candidate
- * commit, so the candidate and its {@code Fleetq-*} trailers stay reachable and {@code git log
- * --first-parent main} shows one gate-landed commit per unit.
+ * What the gate checks about one {@link GateRequest} before it tests anything, and the baseline it
+ * tests against. A request is refused when its attempt is stale, its unit already landed, its
+ * candidate is not in the origin, or the {@link ChangeGuard} refuses the paths it changes; a
+ * candidate already in main's history (a second owner landed it first) is recorded as landed
+ * without testing it again. The {@link BatchGate} merges, tests and lands what passes these checks.
  *
  * <p><b>Landing order.</b> {@code landed:{unitKey}} is set with {@code SETNX} before the push and
  * removed again (compare-and-delete) when the push does not happen. If a process dies between the
  * two, the mark names a commit that is not on main; the next request for the unit sees that and
- * clears it rather than refusing. A candidate already in main's history (a second owner landed it
- * first) is recorded as landed without testing it again.
+ * clears it rather than refusing.
  *
- * <p>Not thread-safe per repository: the gate calls it for one request of a repository at a time,
- * on an executor thread; it blocks while git and the tests run.
+ * <p>Not thread-safe per repository: the gate calls it for one batch of a repository at a time, on
+ * an executor thread; it blocks while git and the tests run.
  */
 final class Gatekeeper {
   private static final Logger log = LoggerFactory.getLogger(Gatekeeper.class);
@@ -43,9 +38,8 @@ final class Gatekeeper {
   private final Baselines baselines;
   private final Git git;
   private final SuiteRunner suites;
-  private final GateEvents events;
+  private final ChangeGuard guard;
   private final Path workDir;
-  private final int landAttempts;
   private final Clock clock;
 
   Gatekeeper(
@@ -53,53 +47,39 @@ final class Gatekeeper {
       Baselines baselines,
       Git git,
       SuiteRunner suites,
-      GateEvents events,
+      ChangeGuard guard,
       Path workDir,
-      int landAttempts,
       Clock clock) {
     this.ledger = ledger;
     this.baselines = baselines;
     this.git = git;
     this.suites = suites;
-    this.events = events;
+    this.guard = guard;
     this.workDir = workDir;
-    this.landAttempts = landAttempts;
     this.clock = clock;
   }
 
-  /** Decides the request; emits {@code GATING} when it starts testing, but not the verdict. */
-  Decision decide(GateRequest request) {
-    Decision.Builder decision = new Decision.Builder(request, clock.instant(), clock);
-    OptionalLong current = ledger.currentAttempt(request.key());
-    if (current.isEmpty() || current.getAsLong() != request.attempt()) {
-      return decision.refuse(Reason.STALE_ATTEMPT, Refusals.stale(request, current));
-    }
-    RepoMirror mirror = new RepoMirror(git, workDir, request.repo()).fetch();
-    Optional<String> landed = clearUnfinishedLanding(request, mirror);
-    if (landed.isPresent()) {
-      return decision.refuse(
-          Reason.STALE_ATTEMPT, "The unit " + request.key() + " already landed as " + landed.get());
-    }
-    events.emit(request, UnitStatus.GATING, null, "testing " + request.candidateCommit());
-    for (int attempt = 1; attempt <= landAttempts; attempt++) {
-      Optional<Decision> decided = tryToLand(request, mirror, decision);
-      if (decided.isPresent()) {
-        return decided.get();
-      }
-      log.info(
-          "Main moved while {} was being landed; testing it again on the new main", request.key());
-      mirror.fetch();
-    }
-    return decision.refuse(
-        Reason.PUSH_FAILED,
-        "Main moved under the gate's push "
-            + landAttempts
-            + " times in a row; the candidate was not landed.");
+  /** The gate's mirror of the repository, freshly fetched. */
+  RepoMirror mirror(RepoSpec repo) {
+    return new RepoMirror(git, workDir, repo).fetch();
   }
 
-  /** One merge, test and push; empty when main moved under the push. */
-  private Optional<Decision> tryToLand(
-      GateRequest request, RepoMirror mirror, Decision.Builder decision) {
+  /**
+   * The decision on a request that needs no test run (a refusal, or a candidate already on main),
+   * or empty when the candidate is to be tested.
+   */
+  Optional<Decision> check(GateRequest request, RepoMirror mirror, Decision.Builder decision) {
+    OptionalLong current = ledger.currentAttempt(request.key());
+    if (current.isEmpty() || current.getAsLong() != request.attempt()) {
+      return Optional.of(decision.refuse(Reason.STALE_ATTEMPT, Refusals.stale(request, current)));
+    }
+    Optional<String> landed = clearUnfinishedLanding(request, mirror);
+    if (landed.isPresent()) {
+      return Optional.of(
+          decision.refuse(
+              Reason.STALE_ATTEMPT,
+              "The unit " + request.key() + " already landed as " + landed.get()));
+    }
     String main = mirror.mainHead();
     String candidate = request.candidateCommit();
     if (!mirror.hasCommit(candidate)) {
@@ -115,81 +95,64 @@ final class Gatekeeper {
     if (mirror.isAncestor(candidate, main)) {
       return Optional.of(recordAlreadyOnMain(request, main, decision));
     }
-    Optional<GateBaseline> baseline = baseline(request, mirror, main, decision);
-    if (baseline.isEmpty()) {
-      return Optional.of(
-          decision.refuse(
-              Reason.TIMED_OUT,
-              "Measuring the baseline of main ("
-                  + Refusals.shortSha(main)
-                  + ") ran past the test timeout of "
-                  + request.gate().timeout()
-                  + "."));
+    return guard
+        .check(request, mirror.changedPaths(candidate, main))
+        .map(refusal -> decision.refuse(refusal.reason(), refusal.detail()));
+  }
+
+  /**
+   * The saved baseline if it describes main, otherwise a new one measured on main; empty when the
+   * measurement ran past the test timeout.
+   *
+   * @param countRun called for each suite run
+   */
+  Optional<GateBaseline> baseline(
+      GateRequest request, RepoMirror mirror, String main, Runnable countRun) {
+    Optional<GateBaseline> saved = baselines.current(request.repoId());
+    if (saved.isPresent() && saved.get().commit().equals(main)) {
+      return saved;
     }
-    try (RepoMirror.Scratch scratch = mirror.scratch(main, "candidate")) {
-      List<String> conflicts =
-          scratch.merge(candidate, "Land " + request.key() + " attempt " + request.attempt());
-      if (!conflicts.isEmpty()) {
-        return Optional.of(
-            decision.refuse(Reason.CONFLICT, Refusals.conflict(request, main, conflicts)));
-      }
+    log.info(
+        "Measuring the baseline of {} on main {} ({})",
+        request.repoId(),
+        Refusals.shortSha(main),
+        saved.isEmpty() ? "none saved" : "saved for " + Refusals.shortSha(saved.get().commit()));
+    // Main was read at this commit just before; a baseline is dated by when main was read.
+    Instant seen = clock.instant();
+    try (RepoMirror.Scratch scratch = mirror.scratch(main, "baseline")) {
       SuiteRunner.Outcome run =
-          suites.run(scratch.dir(), request.gate(), runName(request, "candidate"));
-      decision.countSuiteRun();
+          suites.run(scratch.dir(), request.gate(), request.repoId().value() + "-baseline");
+      countRun.run();
       if (run.timedOut()) {
-        return Optional.of(
-            decision.refuse(
-                Reason.TIMED_OUT,
-                "With the candidate merged, the test command ran past its timeout of "
-                    + request.gate().timeout()
-                    + ". Its last lines:\n"
-                    + run.logTail()));
+        return Optional.empty();
       }
-      Comparison comparison = Comparison.of(baseline.get().passing(), run.report());
-      if (comparison.hasRegressions()) {
-        return Optional.of(
-            decision.refuse(
-                Reason.REGRESSION,
-                Refusals.regression(request, main, comparison, run),
-                comparison.brokenIds(),
-                comparison.fixed()));
+      if (run.report() == null) {
+        log.warn("No test report on main {}: {}", Refusals.shortSha(main), run.problem());
       }
-      return land(request, mirror, main, scratch.head(), comparison, decision);
+      Set<String> passing = run.report() == null ? Set.of() : run.report().passing();
+      GateBaseline baseline = new GateBaseline(request.repoId(), main, passing, seen);
+      offer(baseline);
+      return Optional.of(baseline);
     }
   }
 
-  private Optional<Decision> land(
-      GateRequest request,
-      RepoMirror mirror,
-      String main,
-      String merged,
-      Comparison comparison,
-      Decision.Builder decision) {
-    if (!ledger.markLanded(request.key(), merged)) {
-      String other = ledger.landed(request.key()).orElse("another commit");
-      return Optional.of(
-          decision.refuse(
-              Reason.STALE_ATTEMPT, "The unit " + request.key() + " already landed as " + other));
-    }
-    RepoMirror.Push push;
+  /**
+   * Offers a baseline to the next request. One that is not stored (a newer one is there, or Redis
+   * failed) is measured again when it is needed, so a failure here waits.
+   */
+  void offer(GateBaseline baseline) {
     try {
-      push = mirror.pushMain(merged, main);
+      if (!baselines.offer(baseline)) {
+        log.info(
+            "Kept the newer baseline of {} over the one of {}",
+            baseline.repo(),
+            Refusals.shortSha(baseline.commit()));
+      }
     } catch (RuntimeException e) {
-      ledger.unmarkLanded(request.key(), merged);
-      throw e;
-    }
-    switch (push.kind()) {
-      case PUSHED:
-        offer(new GateBaseline(request.repoId(), merged, comparison.passing(), clock.instant()));
-        return Optional.of(decision.landed(merged, comparison.fixed()));
-      case MAIN_MOVED:
-        ledger.unmarkLanded(request.key(), merged);
-        return Optional.empty();
-      default:
-        ledger.unmarkLanded(request.key(), merged);
-        return Optional.of(
-            decision.refuse(
-                Reason.PUSH_FAILED, "The origin refused the push of main: " + push.error()));
+      log.warn(
+          "Could not save the new baseline of {}; the next request measures it",
+          baseline.repo(),
+          e);
     }
   }
 
@@ -221,60 +184,5 @@ final class Gatekeeper {
               + ledger.landed(request.key()).orElse(main));
     }
     return decision.landed(main, List.of());
-  }
-
-  /** The saved baseline if it describes main, otherwise a new one measured on main. */
-  private Optional<GateBaseline> baseline(
-      GateRequest request, RepoMirror mirror, String main, Decision.Builder decision) {
-    Optional<GateBaseline> saved = baselines.current(request.repoId());
-    if (saved.isPresent() && saved.get().commit().equals(main)) {
-      return saved;
-    }
-    log.info(
-        "Measuring the baseline of {} on main {} ({})",
-        request.repoId(),
-        Refusals.shortSha(main),
-        saved.isEmpty() ? "none saved" : "saved for " + Refusals.shortSha(saved.get().commit()));
-    // Main was read at this commit just before; a baseline is dated by when main was read.
-    Instant seen = clock.instant();
-    try (RepoMirror.Scratch scratch = mirror.scratch(main, "baseline")) {
-      SuiteRunner.Outcome run =
-          suites.run(scratch.dir(), request.gate(), runName(request, "baseline"));
-      decision.countSuiteRun();
-      if (run.timedOut()) {
-        return Optional.empty();
-      }
-      if (run.report() == null) {
-        log.warn("No test report on main {}: {}", Refusals.shortSha(main), run.problem());
-      }
-      Set<String> passing = run.report() == null ? Set.of() : run.report().passing();
-      GateBaseline baseline = new GateBaseline(request.repoId(), main, passing, seen);
-      offer(baseline);
-      return Optional.of(baseline);
-    }
-  }
-
-  /**
-   * Offers a baseline to the next request. One that is not stored (a newer one is there, or Redis
-   * failed) is measured again when it is needed, so a failure here waits.
-   */
-  private void offer(GateBaseline baseline) {
-    try {
-      if (!baselines.offer(baseline)) {
-        log.info(
-            "Kept the newer baseline of {} over the one of {}",
-            baseline.repo(),
-            Refusals.shortSha(baseline.commit()));
-      }
-    } catch (RuntimeException e) {
-      log.warn(
-          "Could not save the new baseline of {}; the next request measures it",
-          baseline.repo(),
-          e);
-    }
-  }
-
-  private static String runName(GateRequest request, String kind) {
-    return request.repoId().value() + "-" + kind;
   }
 }

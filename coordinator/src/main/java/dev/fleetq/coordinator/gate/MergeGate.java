@@ -8,6 +8,7 @@ import dev.fleetq.coordinator.kafka.KafkaClients;
 import dev.fleetq.coordinator.plan.Baselines;
 import dev.fleetq.exec.git.Git;
 import dev.fleetq.exec.sandbox.Sandbox;
+import dev.fleetq.model.unit.UnitStatus;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The CI gate: lands workers' candidates on their repository's main branch when no test that passed
- * before fails after (see {@code Gatekeeper} for the rules and the layout of main).
+ * before fails after (see {@code Gatekeeper} and {@code BatchGate} for the rules and the layout of
+ * main).
  *
  * <p>It runs inside the coordinator as an {@link #extension}, on the core's shared clients: its
  * events go through the core's {@link EventLog}, unreadable requests to its {@link DeadLetters},
@@ -47,9 +49,10 @@ import org.slf4j.LoggerFactory;
  * partition and the consumer group {@link GateConfig#groupId()} gives each partition, hence each
  * repository, one owning gate. One poll thread owns the {@link KafkaConsumer}: it hands the records
  * of a partition to a bounded executor as one batch, pauses the partition until the batch is done
- * (so requests of a repository are decided one at a time, in order), and keeps polling meanwhile so
- * that long test runs never cost the group membership. Each decided request's offset is committed
- * by the poll thread right after its verdict event is acknowledged by the broker; a request whose
+ * (so requests of a repository are decided in order, up to {@link GateConfig#maxBatch()} of them
+ * merged and tested together by the {@code BatchGate}), and keeps polling meanwhile so that long
+ * test runs never cost the group membership. The offsets of each decided chunk are committed by the
+ * poll thread right after its verdict events are acknowledged by the broker; a request whose
  * verdict is not recorded (the gate closed, or Kafka is unreachable) is read again, by this gate or
  * by the partition's next owner, and the attempt and landing fences make that safe.
  *
@@ -116,19 +119,31 @@ public final class MergeGate implements AutoCloseable {
     this.core = core;
     this.closeTimeout = core.shutdownTimeout();
     Path workDir = core.workDir().toAbsolutePath().resolve("gate");
+    GateLedger ledger = new GateLedger(redis, core.keys());
+    SuiteRunner suites = new SuiteRunner(sandbox, workDir);
     Gatekeeper gatekeeper =
         new Gatekeeper(
-            new GateLedger(redis, core.keys()),
+            ledger,
             new Baselines(redis, core.keys()),
             new Git(IDENTITY, core.gitTimeout()),
-            new SuiteRunner(sandbox, workDir),
-            events,
+            suites,
+            new ChangeGuard(config),
             workDir,
+            clock);
+    BatchGate gates =
+        new BatchGate(
+            gatekeeper,
+            ledger,
+            suites,
+            new FlakeFilter(suites, ledger, config.flakeReruns()),
+            request ->
+                events.emit(
+                    request, UnitStatus.GATING, null, "testing " + request.candidateCommit()),
             config.landAttempts(),
             clock);
     this.handler =
         new RequestHandler(
-            gatekeeper, events, config.failureAttempts(), config.failureBackoff(), closing);
+            gates, events, config.failureAttempts(), config.failureBackoff(), closing);
     AtomicInteger threads = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
@@ -199,7 +214,8 @@ public final class MergeGate implements AutoCloseable {
               records.records(partition),
               handler,
               () -> closing.getCount() == 0,
-              progress);
+              progress,
+              config.maxBatch());
       batches.put(partition, batch);
       batch.start(executor);
     }

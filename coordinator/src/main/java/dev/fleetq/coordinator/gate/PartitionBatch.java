@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The records of one partition from one poll, decided in order on an executor thread. It reports
- * each decided record and its own end to a queue that the poll thread drains, so that only the poll
- * thread touches the consumer.
+ * The records of one partition from one poll, decided in order on an executor thread, up to {@code
+ * maxBatch} records at a time (the requests of each repository among them form one batch). It
+ * reports each decided chunk and its own end to a queue that the poll thread drains, so that only
+ * the poll thread touches the consumer.
  *
  * <p>Thread model: {@link #run()} runs on one executor thread; {@link #start}, {@link #stop()},
  * {@link #await} and {@link #cancel()} are called by the poll thread.
@@ -30,6 +31,7 @@ final class PartitionBatch {
   private final RequestHandler handler;
   private final BooleanSupplier closing;
   private final Queue<Progress> progress;
+  private final int maxBatch;
   private volatile boolean stopped;
   private Future<?> future;
 
@@ -38,7 +40,9 @@ final class PartitionBatch {
       List<ConsumerRecord<byte[], byte[]>> records,
       RequestHandler handler,
       BooleanSupplier closing,
-      Queue<Progress> progress) {
+      Queue<Progress> progress,
+      int maxBatch) {
+    this.maxBatch = maxBatch;
     this.partition = partition;
     this.records = List.copyOf(records);
     this.handler = handler;
@@ -54,7 +58,7 @@ final class PartitionBatch {
     future = executor.submit(this::run);
   }
 
-  /** Asks the batch to stop after the record it is deciding. */
+  /** Asks the batch to stop after the records it is deciding. */
   void stop() {
     stopped = true;
   }
@@ -81,12 +85,14 @@ final class PartitionBatch {
   private void run() {
     long next = records.get(0).offset();
     try {
-      for (ConsumerRecord<byte[], byte[]> record : records) {
+      for (int from = 0; from < records.size(); from += maxBatch) {
         if (stopped || closing.getAsBoolean()) {
           return;
         }
-        handler.handle(record);
-        next = record.offset() + 1;
+        List<ConsumerRecord<byte[], byte[]>> chunk =
+            records.subList(from, Math.min(records.size(), from + maxBatch));
+        handler.handle(chunk);
+        next = chunk.get(chunk.size() - 1).offset() + 1;
         progress.add(new Progress(this, next, false));
       }
     } catch (CancellationException e) {

@@ -52,6 +52,14 @@ final class Refusals {
             .append(shortSha(main))
             .append(") did not pass with the candidate merged:");
     comparison.broken().forEach(line -> detail.append("\n- ").append(line));
+    if (comparison.removesTests()) {
+      detail
+          .append("\nTests that passed on ")
+          .append(request.repo().branch())
+          .append(" are missing or skipped: ")
+          .append(String.join(", ", comparison.removedIds()))
+          .append(". Restore them; a passing test may not be deleted or disabled.");
+    }
     if (run.report() == null) {
       detail.append("\nNo test report was found: ").append(run.problem());
       detail.append("\nThe test command's last lines:\n").append(run.logTail());

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -57,6 +58,16 @@ final class RepoMirror {
    */
   boolean isAncestor(String ancestor, String descendant) {
     return git.tryRun(mirror, "merge-base", "--is-ancestor", ancestor, descendant).succeeded();
+  }
+
+  /**
+   * The paths {@code candidate} changes since its merge base with {@code main}: what the unit's own
+   * commits change, without what it merged in from main.
+   */
+  List<String> changedPaths(String candidate, String main) {
+    String base = git.run(mirror, "merge-base", main, candidate).strip();
+    String names = git.run(mirror, "diff", "--name-only", "--no-renames", "-z", base, candidate);
+    return Arrays.stream(names.split("\0")).filter(name -> !name.isBlank()).toList();
   }
 
   /** A fresh detached worktree at {@code commit}, removed again when closed. */

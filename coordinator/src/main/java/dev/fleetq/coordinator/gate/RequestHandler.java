@@ -3,11 +3,16 @@ package dev.fleetq.coordinator.gate;
 import dev.fleetq.coordinator.LogContext;
 import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.gate.GateVerdict;
+import dev.fleetq.model.id.RepoId;
 import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitStatus;
 import dev.fleetq.model.wire.InvalidMessageException;
 import dev.fleetq.model.wire.Json;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -17,10 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes one record of the gate topic from bytes to a recorded verdict: decodes it (a record that is
- * not a valid {@link GateRequest} goes to the dead-letter topic), lets the {@link Gatekeeper}
- * decide with the job and unit in the MDC, and emits the verdict's event: {@code LANDED} with the
- * landed commit on the first line of its detail, or {@code RETRYING} with the reason and the
+ * Takes records of the gate topic from bytes to recorded verdicts: decodes them (a record that is
+ * not a valid {@link GateRequest} goes to the dead-letter topic), lets the {@link BatchGate} decide
+ * the requests of each repository as one batch, and emits the verdict's event: {@code LANDED} with
+ * the landed commit on the first line of its detail, or {@code RETRYING} with the reason and the
  * refusal in its detail. The full {@link GateVerdict} is logged as JSON.
  *
  * <p>A decision that fails for an unexpected reason (Redis, Kafka or the origin unreachable) is
@@ -34,7 +39,7 @@ import org.slf4j.LoggerFactory;
 final class RequestHandler {
   private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
 
-  private final Gatekeeper gatekeeper;
+  private final BatchGate gates;
   private final GateEvents events;
   private final int failureAttempts;
   private final Duration failureBackoff;
@@ -44,12 +49,12 @@ final class RequestHandler {
    * @param closing counted down when the gate closes; it cuts the pause between tries short
    */
   RequestHandler(
-      Gatekeeper gatekeeper,
+      BatchGate gates,
       GateEvents events,
       int failureAttempts,
       Duration failureBackoff,
       CountDownLatch closing) {
-    this.gatekeeper = gatekeeper;
+    this.gates = gates;
     this.events = events;
     this.failureAttempts = failureAttempts;
     this.failureBackoff = failureBackoff;
@@ -57,46 +62,68 @@ final class RequestHandler {
   }
 
   /**
-   * Handles the record until its verdict (or its dead letter) is recorded.
+   * Handles the records until every verdict (or dead letter) is recorded: the requests of each
+   * repository among them are decided together, as one batch.
    *
-   * @throws CancellationException when the gate closes first; the record is not recorded
+   * @throws CancellationException when the gate closes first; the records are not all recorded
    */
-  void handle(ConsumerRecord<byte[], byte[]> record) {
-    GateRequest request;
-    try {
-      request =
-          Json.decode(record.value() == null ? new byte[0] : record.value(), GateRequest.class);
-    } catch (InvalidMessageException e) {
-      log.warn("Dead-lettering gate record at offset {}: {}", record.offset(), e.getMessage());
-      retrying(
-          "dead-lettering",
-          () -> {
-            events.deadLetter(record, e);
-            return null;
-          });
-      return;
+  void handle(List<ConsumerRecord<byte[], byte[]>> records) {
+    Map<RepoId, List<Pending>> byRepo = new LinkedHashMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      try {
+        GateRequest request =
+            Json.decode(record.value() == null ? new byte[0] : record.value(), GateRequest.class);
+        byRepo
+            .computeIfAbsent(request.repoId(), r -> new ArrayList<>())
+            .add(new Pending(record, request));
+      } catch (InvalidMessageException e) {
+        log.warn("Dead-lettering gate record at offset {}: {}", record.offset(), e.getMessage());
+        retrying(
+            "dead-lettering",
+            () -> {
+              events.deadLetter(record, e);
+              return null;
+            });
+      }
     }
-    LogContext.inUnit(request.key(), () -> handle(record, request));
+    byRepo.values().forEach(this::decideBatch);
   }
 
-  private void handle(ConsumerRecord<byte[], byte[]> record, GateRequest request) {
-    Decision decision;
+  private void decideBatch(List<Pending> batch) {
+    List<GateRequest> requests = batch.stream().map(Pending::request).toList();
+    String what = batch.size() == 1 ? requests.get(0).key().toString() : batch.size() + " requests";
+    List<Decision> decisions;
     try {
-      decision = retrying("gating " + request.key(), () -> gatekeeper.decide(request));
+      decisions =
+          batch.size() == 1
+              ? LogContext.inUnit(
+                  requests.get(0).key(),
+                  () -> retrying("gating " + what, () -> gates.decide(requests)))
+              : retrying("gating " + what, () -> gates.decide(requests));
     } catch (GaveUp e) {
-      retrying(
-          "giving up on " + request.key(),
-          () -> {
-            events.deadLetter(record, e.last());
-            events.emit(
-                request,
-                UnitStatus.RETRYING,
-                Reason.PUSH_FAILED,
-                "The gate could not test the candidate: " + e.last().getMessage());
-            return null;
-          });
+      for (Pending pending : batch) {
+        retrying(
+            "giving up on " + pending.request().key(),
+            () -> {
+              events.deadLetter(pending.record(), e.last());
+              events.emit(
+                  pending.request(),
+                  UnitStatus.RETRYING,
+                  Reason.PUSH_FAILED,
+                  "The gate could not test the candidate: " + e.last().getMessage());
+              return null;
+            });
+      }
       return;
     }
+    for (int i = 0; i < batch.size(); i++) {
+      GateRequest request = requests.get(i);
+      Decision decision = decisions.get(i);
+      LogContext.inUnit(request.key(), () -> report(request, decision));
+    }
+  }
+
+  private void report(GateRequest request, Decision decision) {
     GateVerdict verdict = decision.verdict();
     retrying(
         "reporting the verdict on " + request.key(),
@@ -110,6 +137,9 @@ final class RequestHandler {
         });
     log.info("Gate verdict {}", Json.encodeToString(verdict));
   }
+
+  /** A decoded request and the record it came in. */
+  private record Pending(ConsumerRecord<byte[], byte[]> record, GateRequest request) {}
 
   /** Runs {@code step}, trying again after a pause when it fails, up to the bound. */
   private <T> T retrying(String what, Supplier<T> step) {

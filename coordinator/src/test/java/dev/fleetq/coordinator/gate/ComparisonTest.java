@@ -35,6 +35,7 @@ class ComparisonTest {
             "s#c: error: NullPointerException",
             "s#d: skipped",
             "s#e: missing (it passed on main and did not run with the candidate)");
+    assertThat(comparison.removedIds()).as("removed").containsExactly("s#d", "s#e");
     assertThat(comparison.fixed()).as("fixed").containsExactly("s#f");
     assertThat(comparison.passing()).as("passing now").containsExactlyInAnyOrder("s#a", "s#f");
   }
@@ -44,6 +45,7 @@ class ComparisonTest {
     Comparison comparison = Comparison.of(BASELINE, null);
 
     assertThat(comparison.brokenIds()).as("regressions").hasSize(BASELINE.size());
+    assertThat(comparison.removesTests()).as("removes tests").isFalse();
     assertThat(comparison.passing()).as("passing now").isEmpty();
   }
 

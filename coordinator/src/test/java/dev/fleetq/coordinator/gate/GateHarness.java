@@ -7,6 +7,7 @@ import dev.fleetq.devstack.DevStack;
 import dev.fleetq.devstack.junit.TestNamespace;
 import dev.fleetq.exec.git.Git;
 import dev.fleetq.exec.testing.ExampleRepo;
+import dev.fleetq.exec.testing.ScriptedAgent;
 import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.RepoId;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -94,18 +96,55 @@ final class GateHarness implements AutoCloseable {
    * and {@code deletes} removed, committed with provenance trailers and pushed as a unit branch.
    */
   Candidate candidate(String unit, Map<String, String> writes, List<String> deletes) {
+    return candidate(
+        unit,
+        clone -> {
+          for (Map.Entry<String, String> write : writes.entrySet()) {
+            Path file = clone.resolve(write.getKey());
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, write.getValue() + "\n");
+          }
+          for (String path : deletes) {
+            WORKER_GIT.run(clone, "rm", "--quiet", path);
+          }
+        });
+  }
+
+  /**
+   * A candidate made by running a scripted agent in the clone, with {@code targets} (test ids) in
+   * {@code FLEETQ_TARGET_TESTS}, as the worker runs it.
+   */
+  Candidate candidateBy(String unit, ScriptedAgent agent, List<String> targets) {
+    return candidate(
+        unit,
+        clone -> {
+          ProcessBuilder builder =
+              new ProcessBuilder("sh", agent.script().toString())
+                  .directory(clone.toFile())
+                  .redirectErrorStream(true)
+                  .redirectOutput(dir.resolve("agent-" + unit + ".log").toFile());
+          builder.environment().put("FLEETQ_TARGET_TESTS", String.join("\n", targets));
+          Process process = builder.start();
+          try {
+            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+              process.destroyForcibly();
+              throw new IllegalStateException("the scripted agent failed in " + clone);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  private Candidate candidate(String unit, Work work) {
     try {
       Path clone = dir.resolve("worker-" + unit);
       WORKER_GIT.run(dir, "clone", "--quiet", repo.url(), clone.toString());
       String branch = "fleetq/" + JOB + "/" + unit + "/a1";
       WORKER_GIT.run(clone, "checkout", "--quiet", "-b", branch);
       String base = WORKER_GIT.run(clone, "rev-parse", "HEAD");
-      for (Map.Entry<String, String> write : writes.entrySet()) {
-        Files.writeString(clone.resolve(write.getKey()), write.getValue() + "\n");
-      }
-      for (String path : deletes) {
-        WORKER_GIT.run(clone, "rm", "--quiet", path);
-      }
+      work.apply(clone);
       WORKER_GIT.run(clone, "add", "--all");
       WORKER_GIT.run(
           clone,
@@ -145,6 +184,15 @@ final class GateHarness implements AutoCloseable {
   }
 
   GateRequest request(Candidate candidate, int attempt, String testCommand) {
+    return request(candidate, attempt, List.of(), gateSpec(testCommand));
+  }
+
+  /** The example repository's gate, with its test command. */
+  static GateSpec gateSpec(String testCommand) {
+    return new GateSpec(testCommand, List.of(ExampleRepo.REPORT_GLOB), Duration.ofMinutes(1));
+  }
+
+  GateRequest request(Candidate candidate, int attempt, List<String> scope, GateSpec gate) {
     return new GateRequest(
         candidate.key().job(),
         candidate.key().unit(),
@@ -154,8 +202,8 @@ final class GateHarness implements AutoCloseable {
         candidate.branch(),
         candidate.commit(),
         candidate.base(),
-        List.of(),
-        new GateSpec(testCommand, List.of(ExampleRepo.REPORT_GLOB), Duration.ofMinutes(1)),
+        scope,
+        gate,
         Instant.now());
   }
 
@@ -217,6 +265,18 @@ final class GateHarness implements AutoCloseable {
         redis.<String>getBucket(keys.landed(unit), StringCodec.INSTANCE).get());
   }
 
+  /** How often the gate counted {@code test} of the example repository as flaky. */
+  long flakeCount(String test) {
+    String count =
+        redis.<String, String>getMap(keys.flakes(repoId()), StringCodec.INSTANCE).get(test);
+    return count == null ? 0 : Long.parseLong(count);
+  }
+
+  /** Moves the origin's main to {@code commit}, as a push from outside fleetq does. */
+  void moveMain(String commit) {
+    WORKER_GIT.run(repo.origin(), "update-ref", "refs/heads/main", commit, repo.mainHead());
+  }
+
   /** A file as it is on the origin's main. */
   String onMain(String path) {
     return WORKER_GIT.run(repo.origin(), "show", "main:" + path);
@@ -225,6 +285,12 @@ final class GateHarness implements AutoCloseable {
   @Override
   public void close() {
     harness.close();
+  }
+
+  /** What an agent does in its clone. */
+  @FunctionalInterface
+  interface Work {
+    void apply(Path clone) throws IOException;
   }
 
   /** A pushed candidate branch. */

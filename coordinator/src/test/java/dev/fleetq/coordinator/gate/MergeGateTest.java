@@ -136,20 +136,6 @@ class MergeGateTest {
   }
 
   @Test
-  void candidateThatDeletesAPassingTestIsRefused() {
-    harness.savePlannersBaseline();
-    String oldMain = harness.repo.mainHead();
-    Candidate candidate = harness.candidate("u5", Map.ofEntries(fix(1)), List.of("tests/t04.sh"));
-
-    harness.submit(harness.request(candidate, 1));
-    UnitEvent verdict = harness.awaitVerdict(candidate.key());
-
-    assertThat(verdict.reason()).as("reason").isEqualTo(Reason.REGRESSION);
-    assertThat(verdict.detail()).as("refusal").contains(ExampleRepo.testId(4) + ": missing");
-    assertThat(harness.repo.mainHead()).as("main").isEqualTo(oldMain);
-  }
-
-  @Test
   void twoCandidatesFromTheSameOldMainBothLandAndKeepEveryPassingTest() {
     harness.savePlannersBaseline();
     Candidate first = harness.candidate("u6", Map.ofEntries(fix(1)), List.of());

@@ -87,6 +87,14 @@ public record RedisKeys(String prefix) {
     return prefix + "gate:" + repo;
   }
 
+  /**
+   * A repository's flaky tests: a hash from test id to how often the gate saw the test fail and
+   * then pass when it ran the same candidate again.
+   */
+  public String flakes(RepoId repo) {
+    return prefix + "flakes:" + repo;
+  }
+
   /** The lease that elects the one instance of a singleton role, such as the lease reaper. */
   public String leader(String role) {
     return prefix + "leader:" + role;

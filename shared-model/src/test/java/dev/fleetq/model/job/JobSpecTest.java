@@ -10,6 +10,7 @@ import dev.fleetq.model.ModelFixtures;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.UnitId;
 import dev.fleetq.model.wire.InvalidMessageException;
+import dev.fleetq.model.wire.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,6 +52,25 @@ class JobSpecTest {
 
     assertThat(job.gate()).as("gate").isEqualTo(ModelFixtures.aFailingTestsPlan().gate());
     assertThat(job.gate().testCommand()).as("gate command").isEqualTo("mvn -B -q test");
+  }
+
+  @Test
+  void gateWithoutAllowancesAllowsNeitherTestEditsNorProtectedPaths() {
+    GateSpec gate =
+        Json.decode("{\"testCommand\": \"make test\", \"allowTestEdits\": null}", GateSpec.class);
+
+    assertThat(gate.allowTestEdits()).as("test edits allowed").isFalse();
+    assertThat(gate.allowProtectedPaths()).as("protected paths allowed").isFalse();
+  }
+
+  @Test
+  void gateAllowancesTravelThroughTheCodec() {
+    GateSpec gate = ModelFixtures.aGateSpec().withAllowances(true, true);
+
+    GateSpec decoded = Json.decode(Json.encodeToString(gate), GateSpec.class);
+
+    assertThat(decoded).as("decoded gate").isEqualTo(gate);
+    assertThat(decoded.allowTestEdits()).as("test edits allowed").isTrue();
   }
 
   @Test

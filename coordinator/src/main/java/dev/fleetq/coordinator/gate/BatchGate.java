@@ -1,0 +1,238 @@
+package dev.fleetq.coordinator.gate;
+
+import dev.fleetq.model.gate.GateRequest;
+import dev.fleetq.model.id.UnitKey;
+import dev.fleetq.model.state.GateBaseline;
+import dev.fleetq.model.unit.Reason;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides a batch of requests for one repository with as few suite runs as it can. After the {@link
+ * Gatekeeper}'s checks it merges the candidates onto main in order in one scratch worktree (a
+ * candidate that conflicts is refused {@code CONFLICT} and left out) and runs the suite once.
+ * Without a regression the whole batch lands: main gets one merge commit per unit, in order, pushed
+ * with one compare-and-swap. With regressions a {@link Bisection} over the chain's prefixes finds
+ * the candidate that breaks each test, the {@link FlakeFilter} makes sure each break is real, the
+ * culprits are refused naming the tests they break, and the rest is merged and tested again; so
+ * every candidate that is not a culprit lands, and main never holds a regression.
+ *
+ * <p>Not thread-safe per repository: the gate decides one batch of a repository at a time, on an
+ * executor thread; it blocks while git and the tests run.
+ */
+final class BatchGate {
+  private static final Logger log = LoggerFactory.getLogger(BatchGate.class);
+
+  private final Gatekeeper gatekeeper;
+  private final GateLedger ledger;
+  private final SuiteRunner suites;
+  private final FlakeFilter flakes;
+  private final Consumer<GateRequest> gating;
+  private final int landAttempts;
+  private final Clock clock;
+
+  BatchGate(
+      Gatekeeper gatekeeper,
+      GateLedger ledger,
+      SuiteRunner suites,
+      FlakeFilter flakes,
+      Consumer<GateRequest> gating,
+      int landAttempts,
+      Clock clock) {
+    this.gatekeeper = gatekeeper;
+    this.ledger = ledger;
+    this.suites = suites;
+    this.flakes = flakes;
+    this.gating = gating;
+    this.landAttempts = landAttempts;
+    this.clock = clock;
+  }
+
+  /**
+   * Decides requests for one repository, in order; tells {@code gating} of each candidate it tests;
+   * it does not emit the verdicts. Two requests for the same unit are decided one after the other.
+   */
+  List<Decision> decide(List<GateRequest> requests) {
+    Verdicts verdicts = new Verdicts(requests, clock);
+    RepoMirror mirror = gatekeeper.mirror(requests.get(0).repo());
+    List<Integer> later = new ArrayList<>();
+    List<Integer> pending = admit(verdicts, mirror, later);
+    for (int attempt = 1; attempt <= landAttempts && !pending.isEmpty(); attempt++) {
+      if (attempt > 1) {
+        log.info("Main moved while {} candidates were being landed; testing again", pending.size());
+        mirror.fetch();
+      }
+      pending = round(verdicts, mirror, pending);
+    }
+    for (int index : pending) {
+      verdicts.decide(
+          index,
+          b ->
+              b.refuse(
+                  Reason.PUSH_FAILED,
+                  "Main moved under the gate's push "
+                      + landAttempts
+                      + " times in a row; the candidate was not landed."));
+    }
+    log.info("Decided {} requests with {} suite runs", requests.size(), verdicts.suiteRuns());
+    List<Decision> decisions = new ArrayList<>(verdicts.all());
+    if (!later.isEmpty()) {
+      List<Decision> again = decide(later.stream().map(verdicts::request).toList());
+      for (int i = 0; i < later.size(); i++) {
+        decisions.set(later.get(i), again.get(i));
+      }
+    }
+    return decisions;
+  }
+
+  /** Checks each request; returns those to test, in order. */
+  private List<Integer> admit(Verdicts verdicts, RepoMirror mirror, List<Integer> later) {
+    List<Integer> pending = new ArrayList<>();
+    Set<UnitKey> units = new HashSet<>();
+    for (int index = 0; index < verdicts.size(); index++) {
+      GateRequest request = verdicts.request(index);
+      if (!units.add(request.key())) {
+        later.add(index);
+        continue;
+      }
+      Optional<Decision> decided = gatekeeper.check(request, mirror, verdicts.builder(index));
+      if (decided.isPresent()) {
+        verdicts.decide(index, decided.get());
+      } else {
+        gating.accept(request);
+        pending.add(index);
+      }
+    }
+    return pending;
+  }
+
+  /** Merges, tests and lands on the current main; returns what to try again as main moved. */
+  private List<Integer> round(Verdicts verdicts, RepoMirror mirror, List<Integer> pending) {
+    String main = mirror.mainHead();
+    GateRequest first = verdicts.request(pending.get(0));
+    Optional<GateBaseline> baseline = gatekeeper.baseline(first, mirror, main, verdicts::countRun);
+    if (baseline.isEmpty()) {
+      String detail =
+          "Measuring the baseline of main ("
+              + Refusals.shortSha(main)
+              + ") ran past the test timeout of "
+              + first.gate().timeout()
+              + ".";
+      pending.forEach(index -> verdicts.decide(index, b -> b.refuse(Reason.TIMED_OUT, detail)));
+      return List.of();
+    }
+    List<Integer> members = pending;
+    while (!members.isEmpty()) {
+      try (RepoMirror.Scratch scratch = mirror.scratch(main, "batch")) {
+        Chain chain = merge(verdicts, scratch, main, members);
+        if (chain.members().isEmpty()) {
+          return List.of();
+        }
+        Optional<Comparison> clean =
+            new ChainRun(suites, flakes, verdicts, mirror, main, chain, baseline.get().passing())
+                .test(scratch.dir());
+        if (clean.isPresent()) {
+          return land(verdicts, mirror, main, chain, clean.get());
+        }
+        members = chain.members().stream().filter(index -> !verdicts.decided(index)).toList();
+      }
+    }
+    return List.of();
+  }
+
+  private Chain merge(
+      Verdicts verdicts, RepoMirror.Scratch scratch, String main, List<Integer> members) {
+    List<Integer> merged = new ArrayList<>();
+    List<String> heads = new ArrayList<>();
+    for (int index : members) {
+      GateRequest request = verdicts.request(index);
+      List<String> conflicts =
+          scratch.merge(
+              request.candidateCommit(), "Land " + request.key() + " attempt " + request.attempt());
+      if (conflicts.isEmpty()) {
+        merged.add(index);
+        heads.add(scratch.head());
+      } else {
+        verdicts.decide(
+            index, b -> b.refuse(Reason.CONFLICT, Refusals.conflict(request, main, conflicts)));
+      }
+    }
+    return new Chain(merged, heads);
+  }
+
+  private List<Integer> land(
+      Verdicts verdicts, RepoMirror mirror, String main, Chain chain, Comparison clean) {
+    List<Integer> marked = new ArrayList<>();
+    for (int k = 0; k < chain.size(); k++) {
+      int index = chain.members().get(k);
+      UnitKey unit = verdicts.request(index).key();
+      if (!ledger.markLanded(unit, chain.heads().get(k))) {
+        unmark(verdicts, chain, marked);
+        String other = ledger.landed(unit).orElse("another commit");
+        verdicts.decide(
+            index,
+            b ->
+                b.refuse(Reason.STALE_ATTEMPT, "The unit " + unit + " already landed as " + other));
+        return chain.members().stream().filter(i -> i != index).toList();
+      }
+      marked.add(k);
+    }
+    RepoMirror.Push push;
+    try {
+      push = mirror.pushMain(chain.head(chain.size()), main);
+    } catch (RuntimeException e) {
+      unmark(verdicts, chain, marked);
+      throw e;
+    }
+    switch (push.kind()) {
+      case PUSHED:
+        GateRequest first = verdicts.request(chain.members().get(0));
+        gatekeeper.offer(
+            new GateBaseline(
+                first.repoId(), chain.head(chain.size()), clean.passing(), clock.instant()));
+        for (int k = 0; k < chain.size(); k++) {
+          String commit = chain.heads().get(k);
+          verdicts.decide(chain.members().get(k), b -> b.landed(commit, clean.fixed()));
+        }
+        return List.of();
+      case MAIN_MOVED:
+        unmark(verdicts, chain, marked);
+        return chain.members();
+      default:
+        unmark(verdicts, chain, marked);
+        String detail = "The origin refused the push of main: " + push.error();
+        chain.members().forEach(i -> verdicts.decide(i, b -> b.refuse(Reason.PUSH_FAILED, detail)));
+        return List.of();
+    }
+  }
+
+  private void unmark(Verdicts verdicts, Chain chain, List<Integer> marked) {
+    for (int k : marked) {
+      ledger.unmarkLanded(verdicts.request(chain.members().get(k)).key(), chain.heads().get(k));
+    }
+  }
+
+  /**
+   * Candidates merged onto main in order.
+   *
+   * @param members the requests' indexes in the batch, in merge order
+   * @param heads the commit after each merge
+   */
+  record Chain(List<Integer> members, List<String> heads) {
+    int size() {
+      return members.size();
+    }
+
+    /** The commit with the first {@code prefix} candidates merged, from 1. */
+    String head(int prefix) {
+      return heads.get(prefix - 1);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package dev.fleetq.coordinator.gate;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/**
+ * Finds which candidates of a merged batch break which tests. The batch is a chain of merges onto
+ * main, one per candidate; prefix {@code k} is main with the first {@code k} candidates merged.
+ * Prefix 0 (main) passes every regressed test and the whole chain fails them, so for each regressed
+ * test a binary search over the prefixes finds the first candidate whose merge breaks it: its
+ * culprit. One suite run answers for every regressed test at once, so the searches of tests broken
+ * by different candidates share runs while their intervals overlap; each run halves the widest
+ * interval left.
+ *
+ * <p>Not thread-safe; one per search.
+ */
+final class Bisection {
+  private final Map<String, Integer> passesUpTo = new LinkedHashMap<>();
+  private final Map<String, Integer> failsFrom = new LinkedHashMap<>();
+  private final Map<String, Integer> failures = new HashMap<>();
+  private final Map<Integer, Comparison> runs = new HashMap<>();
+
+  /**
+   * @param size how many candidates the chain holds
+   * @param whole the comparison of the whole chain, whose regressions are searched
+   */
+  Bisection(int size, Comparison whole) {
+    runs.put(size, whole);
+    for (String test : whole.brokenIds()) {
+      passesUpTo.put(test, 0);
+      failsFrom.put(test, size);
+      failures.put(test, 1);
+    }
+  }
+
+  /**
+   * Runs the search.
+   *
+   * @param probe runs the suite on a prefix of the chain and compares it with the baseline
+   */
+  Bisection search(IntFunction<Comparison> probe) {
+    String widest;
+    while ((widest = widest()) != null) {
+      int prefix = (passesUpTo.get(widest) + failsFrom.get(widest)) / 2;
+      Comparison run = probe.apply(prefix);
+      runs.put(prefix, run);
+      List<String> broken = run.brokenIds();
+      for (String test : passesUpTo.keySet()) {
+        if (passesUpTo.get(test) < prefix && prefix < failsFrom.get(test)) {
+          if (broken.contains(test)) {
+            failsFrom.put(test, prefix);
+            failures.merge(test, 1, Integer::sum);
+          } else {
+            passesUpTo.put(test, prefix);
+          }
+        }
+      }
+    }
+    return this;
+  }
+
+  /** The regressed tests by the prefix whose last candidate breaks them (1 is the first). */
+  Map<Integer, List<String>> culprits() {
+    Map<Integer, List<String>> culprits = new LinkedHashMap<>();
+    failsFrom.forEach(
+        (test, prefix) -> culprits.computeIfAbsent(prefix, p -> new ArrayList<>()).add(test));
+    return culprits;
+  }
+
+  /** How many runs saw the test fail. */
+  int failures(String test) {
+    return failures.get(test);
+  }
+
+  /** The comparison of the run on {@code prefix}. */
+  Comparison run(int prefix) {
+    return runs.get(prefix);
+  }
+
+  private String widest() {
+    String widest = null;
+    int width = 1;
+    for (String test : passesUpTo.keySet()) {
+      int gap = failsFrom.get(test) - passesUpTo.get(test);
+      if (gap > width) {
+        widest = test;
+        width = gap;
+      }
+    }
+    return widest;
+  }
+}

@@ -1,0 +1,231 @@
+package dev.fleetq.coordinator.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleetq.coordinator.plan.Baselines;
+import dev.fleetq.coordinator.testing.Harness;
+import dev.fleetq.devstack.DevStack;
+import dev.fleetq.devstack.junit.TestNamespace;
+import dev.fleetq.devstack.junit.WithDevStack;
+import dev.fleetq.exec.git.Git;
+import dev.fleetq.exec.sandbox.ProcessSandbox;
+import dev.fleetq.exec.testing.ExampleRepo;
+import dev.fleetq.model.gate.GateRequest;
+import dev.fleetq.model.gate.GateVerdict;
+import dev.fleetq.model.id.JobId;
+import dev.fleetq.model.id.UnitId;
+import dev.fleetq.model.id.UnitKey;
+import dev.fleetq.model.id.WorkerId;
+import dev.fleetq.model.job.RepoSpec;
+import dev.fleetq.model.unit.Reason;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Random batches of candidates (fixing, breaking, conflicting, flaky and out-of-scope), seeded, on
+ * real git, real Redis and the example repository's shell tests: main never holds a regression,
+ * every candidate that is not a culprit lands, and every refusal names its reason.
+ */
+@WithDevStack
+class BatchGatePropertyTest {
+  private static final long SEED = 20261127L;
+  private static final int ITERATIONS = 24;
+  private static final int FAILING = 10;
+  private static final int PASSING = 6;
+  private static final Git GIT =
+      new Git(new Git.Identity("fleetq worker", "w@fleetq.invalid"), Duration.ofSeconds(30));
+
+  @TempDir Path dir;
+  private Harness harness;
+  private BatchGate gate;
+
+  enum Kind {
+    FIX,
+    BREAK,
+    CONFLICT,
+    FLAKY,
+    OUT_OF_SCOPE
+  }
+
+  @BeforeEach
+  void setUp(DevStack stack, TestNamespace namespace) {
+    harness = new Harness(stack, namespace, dir.resolve("coordinator"));
+    gate = batchGate(harness, dir.resolve("gate"), 2);
+  }
+
+  @AfterEach
+  void tearDown() {
+    harness.close();
+  }
+
+  /** A batch gate on the harness's Redis, with re-runs of regressed suites. */
+  static BatchGate batchGate(Harness harness, Path workDir, int flakeReruns) {
+    GateLedger ledger = new GateLedger(harness.redis(), harness.keys());
+    SuiteRunner suites = new SuiteRunner(new ProcessSandbox(), workDir);
+    Clock clock = Clock.systemUTC();
+    Gatekeeper gatekeeper =
+        new Gatekeeper(
+            ledger,
+            new Baselines(harness.redis(), harness.keys()),
+            new Git(new Git.Identity("fleetq gate", "gate@fleetq.invalid"), Duration.ofSeconds(30)),
+            suites,
+            new ChangeGuard(GateConfig.defaults()),
+            workDir,
+            clock);
+    return new BatchGate(
+        gatekeeper,
+        ledger,
+        suites,
+        new FlakeFilter(suites, ledger, flakeReruns),
+        r -> {},
+        3,
+        clock);
+  }
+
+  @Test
+  void randomBatchesLandEveryNonCulpritAndNeverBreakMain() throws IOException {
+    Random random = new Random(SEED);
+    for (int iteration = 0; iteration < ITERATIONS; iteration++) {
+      Path home = Files.createDirectories(dir.resolve("i" + iteration));
+      ExampleRepo repo = ExampleRepo.create(home, FAILING, PASSING);
+      addFlakyTest(repo, home);
+      List<Kind> kinds = randomKinds(random, 2 + random.nextInt(7));
+      List<Integer> fixTargets = new ArrayList<>();
+      List<GateRequest> requests = new ArrayList<>();
+      List<String> broken = new ArrayList<>();
+      for (int k = 0; k < kinds.size(); k++) {
+        String unit = "i" + iteration + "-u" + k;
+        int own = k + 1;
+        Map<String, String> writes =
+            switch (kinds.get(k)) {
+              case FIX -> Map.of(src(own), ExampleRepo.fixedContent(own));
+              case BREAK -> {
+                int victim = FAILING + 1 + random.nextInt(PASSING);
+                broken.add(ExampleRepo.testId(victim));
+                yield Map.of(src(own), ExampleRepo.fixedContent(own), src(victim), "broken");
+              }
+              case CONFLICT -> Map.of(src(fixTargets.get(0)), "another-fix");
+              case FLAKY -> Map.of("src/flake-" + unit + ".txt", "flaky");
+              case OUT_OF_SCOPE ->
+                  Map.of(src(own), ExampleRepo.fixedContent(own), "docs/x.md", "x");
+            };
+        if (kinds.get(k) == Kind.FIX) {
+          fixTargets.add(own);
+        }
+        List<String> scope = kinds.get(k) == Kind.OUT_OF_SCOPE ? List.of("src/**") : List.of();
+        requests.add(request(repo, home, unit, writes, scope));
+      }
+
+      List<Decision> decisions = gate.decide(requests);
+
+      String label = "iteration " + iteration + " " + kinds;
+      for (int k = 0; k < kinds.size(); k++) {
+        GateVerdict verdict = decisions.get(k).verdict();
+        String what = label + " candidate " + k + " (" + decisions.get(k).detail() + ")";
+        switch (kinds.get(k)) {
+          case FIX, FLAKY ->
+              assertThat(verdict.outcome()).as(what).isEqualTo(GateVerdict.Outcome.LANDED);
+          case BREAK -> {
+            assertThat(verdict.reason()).as(what).isEqualTo(Reason.REGRESSION);
+            assertThat(verdict.brokenTests()).as(what).isNotEmpty().isSubsetOf(broken);
+          }
+          case CONFLICT -> assertThat(verdict.reason()).as(what).isEqualTo(Reason.CONFLICT);
+          case OUT_OF_SCOPE -> assertThat(verdict.reason()).as(what).isEqualTo(Reason.OUT_OF_SCOPE);
+        }
+        assertThat(decisions.get(k).detail()).as(what + " detail").isNotBlank();
+      }
+      for (int n = FAILING + 1; n <= FAILING + PASSING; n++) {
+        assertThat(onMain(repo, src(n)))
+            .as(label + ": test %d still passes on main", n)
+            .isEqualTo(ExampleRepo.fixedContent(n));
+      }
+      for (int n : fixTargets) {
+        assertThat(onMain(repo, src(n)))
+            .as(label + ": fix %d on main", n)
+            .isEqualTo(ExampleRepo.fixedContent(n));
+      }
+    }
+  }
+
+  /** Fixes come first, so that a conflicting candidate has an earlier fix to conflict with. */
+  private static List<Kind> randomKinds(Random random, int size) {
+    List<Kind> kinds = new ArrayList<>(List.of(Kind.FIX));
+    while (kinds.size() < size) {
+      kinds.add(Kind.values()[random.nextInt(Kind.values().length)]);
+    }
+    return kinds;
+  }
+
+  /**
+   * Adds a test to main that fails once for each {@code src/flake-*.txt} it has not seen before (it
+   * keeps markers outside the worktree), so a candidate that adds such a file flakes the suite
+   * once.
+   */
+  static void addFlakyTest(ExampleRepo repo, Path home) throws IOException {
+    Path markers = Files.createDirectories(home.resolve("flake-markers"));
+    Path clone = home.resolve("setup");
+    GIT.run(home, "clone", "--quiet", repo.url(), clone.toString());
+    Files.writeString(
+        clone.resolve("tests/tflaky.sh"),
+        ("for f in src/flake-*.txt; do [ -e \"$f\" ] || continue; m=%s/$(basename \"$f\");"
+                + " [ -e \"$m\" ] && continue; touch \"$m\"; echo flaked; exit 1; done; exit 0\n")
+            .formatted(markers));
+    GIT.run(clone, "add", "--all");
+    GIT.run(clone, "commit", "--quiet", "-m", "A test that flakes once per new flake file");
+    GIT.run(clone, "push", "--quiet", "origin", "main");
+  }
+
+  /** A worker's candidate, pushed, and its request with the unit's fence set. */
+  GateRequest request(
+      ExampleRepo repo, Path home, String unit, Map<String, String> writes, List<String> scope)
+      throws IOException {
+    JobId job = JobId.parse("job-batch");
+    Path clone = home.resolve("w-" + unit);
+    GIT.run(home, "clone", "--quiet", repo.url(), clone.toString());
+    String branch = "fleetq/" + job + "/" + unit + "/a1";
+    GIT.run(clone, "checkout", "--quiet", "-b", branch);
+    String base = GIT.run(clone, "rev-parse", "HEAD");
+    for (Map.Entry<String, String> write : writes.entrySet()) {
+      Path file = clone.resolve(write.getKey());
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, write.getValue() + "\n");
+    }
+    GIT.run(clone, "add", "--all");
+    GIT.run(clone, "commit", "--quiet", "-m", "Work on " + unit);
+    GIT.run(clone, "push", "--quiet", "origin", "HEAD:refs/heads/" + branch);
+    UnitKey key = new UnitKey(job, UnitId.parse(unit));
+    harness.redis().getAtomicLong(harness.keys().attempt(key)).set(1);
+    return new GateRequest(
+        job,
+        key.unit(),
+        1,
+        WorkerId.parse("w1"),
+        new RepoSpec(repo.url(), "main"),
+        branch,
+        GIT.run(clone, "rev-parse", "HEAD"),
+        base,
+        scope,
+        GateHarness.gateSpec(ExampleRepo.TEST_COMMAND),
+        Instant.now());
+  }
+
+  static String src(int n) {
+    return String.format("src/f%02d.txt", n);
+  }
+
+  static String onMain(ExampleRepo repo, String path) {
+    return GIT.run(repo.origin(), "show", "main:" + path);
+  }
+}

@@ -1,0 +1,73 @@
+package dev.fleetq.coordinator.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fleetq.coordinator.plan.TestReport;
+import dev.fleetq.coordinator.plan.TestResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The search over a chain's prefixes, with a simulated suite: candidate k breaks test "s#k". */
+class BisectionTest {
+
+  @Test
+  void findsEachCulpritAndTheTestsItBreaks() {
+    Set<Integer> culprits = Set.of(7, 20);
+    List<Integer> probed = new ArrayList<>();
+
+    Bisection bisection =
+        new Bisection(32, run(culprits, 32))
+            .search(
+                prefix -> {
+                  probed.add(prefix);
+                  return run(culprits, prefix);
+                });
+
+    assertThat(bisection.culprits())
+        .as("culprits by prefix")
+        .isEqualTo(Map.of(7, List.of("s#7"), 20, List.of("s#20")));
+    assertThat(probed).as("prefixes run").hasSizeLessThanOrEqualTo(10);
+    assertThat(bisection.failures("s#7")).as("runs that saw s#7 fail").isGreaterThan(1);
+  }
+
+  @Test
+  void culpritsThatBreakTheSameTestAreFoundOneAtATime() {
+    Bisection bisection =
+        new Bisection(8, breaking(Set.of(3, 6), 8)).search(p -> breaking(Set.of(3, 6), p));
+
+    assertThat(bisection.culprits()).as("culprits by prefix").isEqualTo(Map.of(3, List.of("s#x")));
+  }
+
+  /** The comparison of a prefix where each culprit k at or below it breaks test "s#k". */
+  private static Comparison run(Set<Integer> culprits, int prefix) {
+    List<TestResult> results = new ArrayList<>();
+    for (int k = 1; k <= 32; k++) {
+      boolean broken = culprits.contains(k) && k <= prefix;
+      results.add(
+          new TestResult(
+              "s#" + k,
+              broken ? TestResult.Status.FAILED : TestResult.Status.PASSED,
+              null,
+              Duration.ZERO));
+    }
+    return Comparison.of(
+        Set.copyOf(results.stream().map(TestResult::id).toList()),
+        new TestReport(results, List.of()));
+  }
+
+  /** Every culprit at or below the prefix breaks the same test "s#x". */
+  private static Comparison breaking(Set<Integer> culprits, int prefix) {
+    boolean broken = culprits.stream().anyMatch(k -> k <= prefix);
+    TestResult result =
+        new TestResult(
+            "s#x",
+            broken ? TestResult.Status.FAILED : TestResult.Status.PASSED,
+            null,
+            Duration.ZERO);
+    return Comparison.of(Set.of("s#x"), new TestReport(List.of(result), List.of()));
+  }
+}

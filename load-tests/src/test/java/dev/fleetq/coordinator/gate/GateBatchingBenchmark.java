@@ -1,0 +1,195 @@
+package dev.fleetq.coordinator.gate;
+
+import dev.fleetq.coordinator.plan.Baselines;
+import dev.fleetq.devstack.EmbeddedRedis;
+import dev.fleetq.devstack.EmbeddedRedisConfig;
+import dev.fleetq.exec.git.Git;
+import dev.fleetq.exec.sandbox.ProcessSandbox;
+import dev.fleetq.exec.testing.ExampleRepo;
+import dev.fleetq.model.gate.GateRequest;
+import dev.fleetq.model.gate.GateVerdict;
+import dev.fleetq.model.id.JobId;
+import dev.fleetq.model.id.RepoId;
+import dev.fleetq.model.id.UnitId;
+import dev.fleetq.model.id.UnitKey;
+import dev.fleetq.model.id.WorkerId;
+import dev.fleetq.model.job.GateSpec;
+import dev.fleetq.model.job.RepoSpec;
+import dev.fleetq.model.state.GateBaseline;
+import dev.fleetq.model.state.RedisKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+
+/**
+ * Suite runs of the batching gate against a one-at-a-time gate: 32 candidates, each fixing one
+ * failing test of the example repository, two of which also break a passing test. It prints the
+ * numbers and asserts nothing about them (targets live here, not in timed unit tests).
+ *
+ * <p>It sits in the gate's package because the gate's classes are package-private; it drives them
+ * on real git, real processes and a real Redis server, without Kafka. Run it with {@code ./mvnw -B
+ * -pl load-tests -am verify -Dtest=GateBatchingBenchmark -Dsurefire.failIfNoSpecifiedTests=false};
+ * the numbers are in {@code load-tests/target/surefire-reports/*GateBatchingBenchmark-output.txt}.
+ */
+@Tag("benchmark")
+class GateBatchingBenchmark {
+  private static final int CANDIDATES = 32;
+  private static final int PASSING = 8;
+  private static final List<Integer> BREAKERS = List.of(7, 20);
+  private static final Git GIT =
+      new Git(new Git.Identity("fleetq bench", "bench@fleetq.invalid"), Duration.ofSeconds(30));
+
+  @TempDir Path dir;
+
+  @Test
+  void batchingGateUsesFewerSuiteRunsThanOneAtATime() throws IOException {
+    try (EmbeddedRedis server = EmbeddedRedis.create(EmbeddedRedisConfig.defaults()).start()) {
+      RedissonClient redis = redis(server.uri());
+      try {
+        RedisKeys keys = new RedisKeys("bench:");
+        Result batched = measure(redis, keys, dir.resolve("batched"), CANDIDATES);
+        Result defaults =
+            measure(redis, keys, dir.resolve("default"), GateConfig.DEFAULT_MAX_BATCH);
+        Result single = measure(redis, keys, dir.resolve("single"), 1);
+        System.out.printf(
+            "%nGate benchmark: %d candidates, %d of which break a passing test (at %s)%n",
+            CANDIDATES, BREAKERS.size(), BREAKERS);
+        System.out.printf(
+            "  one batch of 32:   %3d suite runs, %2d landed, %d refused, %5d ms%n",
+            batched.runs, batched.landed, batched.refused, batched.millis);
+        System.out.printf(
+            "  batches of %2d:     %3d suite runs, %2d landed, %d refused, %5d ms%n",
+            GateConfig.DEFAULT_MAX_BATCH,
+            defaults.runs,
+            defaults.landed,
+            defaults.refused,
+            defaults.millis);
+        System.out.printf(
+            "  one at a time:     %3d suite runs, %2d landed, %d refused, %5d ms"
+                + " (32 without the flake re-runs of the 2 breaks)%n",
+            single.runs, single.landed, single.refused, single.millis);
+        System.out.printf(
+            "  ratio:             %.2f of the one-at-a-time runs (%.2f of 32); target <= 12 runs%n%n",
+            (double) batched.runs / single.runs, batched.runs / 32.0);
+      } finally {
+        redis.shutdown(0, 5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** Decides the candidates in batches of {@code batch}, as the gate's topic would deliver them. */
+  private Result measure(RedissonClient redis, RedisKeys keys, Path home, int batch)
+      throws IOException {
+    Files.createDirectories(home);
+    ExampleRepo repo = ExampleRepo.create(home, CANDIDATES, PASSING);
+    Set<String> passing = new HashSet<>();
+    repo.passing().forEach(n -> passing.add(ExampleRepo.testId(n)));
+    Baselines baselines = new Baselines(redis, keys);
+    baselines.offer(
+        new GateBaseline(RepoId.fromUrl(repo.url()), repo.mainHead(), passing, Instant.now()));
+    List<GateRequest> requests = new ArrayList<>();
+    for (int n = 1; n <= CANDIDATES; n++) {
+      requests.add(candidate(redis, keys, repo, home, n));
+    }
+    BatchGate gate = gate(redis, keys, home.resolve("gate"));
+    long started = System.nanoTime();
+    List<Decision> decisions = new ArrayList<>();
+    int runs = 0;
+    for (int from = 0; from < requests.size(); from += batch) {
+      List<Decision> decided =
+          gate.decide(requests.subList(from, Math.min(requests.size(), from + batch)));
+      decisions.addAll(decided);
+      runs += decided.stream().mapToInt(d -> d.verdict().suiteRuns()).max().orElse(0);
+    }
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    long landed =
+        decisions.stream().filter(d -> d.verdict().outcome() == GateVerdict.Outcome.LANDED).count();
+    return new Result(runs, landed, decisions.size() - landed, millis);
+  }
+
+  private static BatchGate gate(RedissonClient redis, RedisKeys keys, Path workDir) {
+    GateConfig config = GateConfig.defaults();
+    GateLedger ledger = new GateLedger(redis, keys);
+    SuiteRunner suites = new SuiteRunner(new ProcessSandbox(), workDir);
+    Clock clock = Clock.systemUTC();
+    Gatekeeper gatekeeper =
+        new Gatekeeper(
+            ledger,
+            new Baselines(redis, keys),
+            new Git(new Git.Identity("fleetq gate", "gate@fleetq.invalid"), Duration.ofMinutes(1)),
+            suites,
+            new ChangeGuard(config),
+            workDir,
+            clock);
+    return new BatchGate(
+        gatekeeper,
+        ledger,
+        suites,
+        new FlakeFilter(suites, ledger, config.flakeReruns()),
+        request -> {},
+        config.landAttempts(),
+        clock);
+  }
+
+  /** Candidate {@code n} fixes failing test {@code n}; a breaker also breaks a passing test. */
+  private static GateRequest candidate(
+      RedissonClient redis, RedisKeys keys, ExampleRepo repo, Path home, int n) throws IOException {
+    JobId job = JobId.parse("job-bench");
+    String unit = "u" + n;
+    Path clone = home.resolve("w-" + unit);
+    GIT.run(home, "clone", "--quiet", repo.url(), clone.toString());
+    String branch = "fleetq/" + job + "/" + unit + "/a1";
+    GIT.run(clone, "checkout", "--quiet", "-b", branch);
+    String base = GIT.run(clone, "rev-parse", "HEAD");
+    Files.writeString(clone.resolve(src(n)), ExampleRepo.fixedContent(n) + "\n");
+    if (BREAKERS.contains(n)) {
+      int victim = CANDIDATES + 1 + BREAKERS.indexOf(n);
+      Files.writeString(clone.resolve(src(victim)), "broken\n");
+    }
+    GIT.run(clone, "commit", "--quiet", "-am", "Fix test " + n);
+    GIT.run(clone, "push", "--quiet", "origin", "HEAD:refs/heads/" + branch);
+    UnitKey key = new UnitKey(job, UnitId.parse(unit));
+    redis.getAtomicLong(keys.attempt(key)).set(1);
+    return new GateRequest(
+        job,
+        key.unit(),
+        1,
+        WorkerId.parse("w1"),
+        new RepoSpec(repo.url(), "main"),
+        branch,
+        GIT.run(clone, "rev-parse", "HEAD"),
+        base,
+        List.of(),
+        new GateSpec(
+            ExampleRepo.TEST_COMMAND, List.of(ExampleRepo.REPORT_GLOB), Duration.ofMinutes(1)),
+        Instant.now());
+  }
+
+  private static String src(int n) {
+    return String.format("src/f%02d.txt", n);
+  }
+
+  private static RedissonClient redis(String uri) {
+    Config config = new Config();
+    config.setThreads(2);
+    config.setNettyThreads(2);
+    config.useSingleServer().setAddress(uri).setConnectionMinimumIdleSize(1).setTimeout(5000);
+    return Redisson.create(config);
+  }
+
+  private record Result(int runs, long landed, long refused, long millis) {}
+}
