@@ -1,5 +1,6 @@
 package dev.fleetq.cli;
 
+import dev.fleetq.cli.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +14,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "A distributed task queue for fleets of coding agents.",
-    subcommands = {CoordinatorCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      CoordinatorCommand.class,
+      WorkerCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Fleetq {
   private Fleetq() {}
 
