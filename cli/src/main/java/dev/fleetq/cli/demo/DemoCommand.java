@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -125,18 +124,7 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("  API      " + fleet.apiUrl("127.0.0.1"));
     out.println("  Kafka    " + fleet.bootstrapServers());
     out.println("  Redis    " + fleet.redisUri());
-    CountDownLatch closed = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    fleet.close();
-                  } finally {
-                    closed.countDown();
-                  }
-                },
-                "fleetq-demo-stop"));
-    closed.await();
+    UntilInterrupted.await();
+    out.println("fleetq demo: stopping");
   }
 }

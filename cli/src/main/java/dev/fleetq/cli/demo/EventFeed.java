@@ -81,12 +81,16 @@ final class EventFeed implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     running = false;
     KafkaConsumer<String, byte[]> c = consumer;
     if (c != null) {
       c.wakeup();
     }
-    thread.join(JOIN_TIMEOUT.toMillis());
+    try {
+      thread.join(JOIN_TIMEOUT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
