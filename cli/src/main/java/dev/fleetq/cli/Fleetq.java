@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       CoordinatorCommand.class,
       WorkerCommand.class,
+      SubmitCommand.class,
+      StatusCommand.class,
+      JobsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Fleetq {
