@@ -1,6 +1,7 @@
 package dev.fleetq.cli;
 
 import dev.fleetq.cli.demo.DemoCommand;
+import dev.fleetq.cli.demo.LocalCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,6 +17,7 @@ import picocli.CommandLine.Command;
     description = "A distributed task queue for fleets of coding agents.",
     subcommands = {
       DemoCommand.class,
+      LocalCommand.class,
       CoordinatorCommand.class,
       WorkerCommand.class,
       SubmitCommand.class,

@@ -17,12 +17,17 @@ final class DemoLogging {
   private DemoLogging() {}
 
   static void quiet(boolean verbose) {
+    quietBroker();
+    level("dev.fleetq", verbose ? Level.INFO : Level.WARN);
+  }
+
+  /** Keeps the embedded broker's own logging to errors, leaving fleetq's levels alone. */
+  static void quietBroker() {
     // Part of the broker logs through the Log4j API, which finds no backend here and says so on
     // stderr; naming its simple backend up front keeps that line off the user's terminal.
     if (System.getProperty(LOG4J_CONTEXT_FACTORY) == null) {
       System.setProperty(LOG4J_CONTEXT_FACTORY, LOG4J_SIMPLE_FACTORY);
     }
-    level("dev.fleetq", verbose ? Level.INFO : Level.WARN);
     level("kafka", Level.ERROR);
     level("org.apache.kafka", Level.ERROR);
     level("state.change.logger", Level.ERROR);
