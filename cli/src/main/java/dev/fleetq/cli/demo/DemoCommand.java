@@ -2,15 +2,19 @@ package dev.fleetq.cli.demo;
 
 import dev.fleetq.devstack.DevStackConfig;
 import dev.fleetq.model.id.JobId;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -53,7 +57,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     DemoLogging.quiet(verbose);
     Path dir = Files.createTempDirectory("fleetq-demo-");
-    out.println("fleetq demo: " + agents + " agents, work in " + dir);
+    out.println("fleetq demo: " + agents + " agents, working in " + dir + " (removed at the end)");
     ExampleProject example = ExampleProject.create(dir);
     LocalFleet fleet =
         LocalFleet.start(DevStackConfig.defaults(), dir.resolve("fleet"), "127.0.0.1", 0, agents);
@@ -65,6 +69,16 @@ public final class DemoCommand implements Callable<Integer> {
       return status;
     } finally {
       fleet.close();
+      removeQuietly(dir);
+    }
+  }
+
+  /** Removes the demo's temporary directory; what is left behind is only disk space. */
+  private static void removeQuietly(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      System.err.println("fleetq demo: could not remove " + dir + ": " + e.getMessage());
     }
   }
 

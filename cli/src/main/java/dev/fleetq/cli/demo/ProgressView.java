@@ -46,7 +46,7 @@ final class ProgressView {
   }
 
   private void printChanges(Tally.Snapshot now) {
-    if (now.landed() != shownLanded) {
+    if (now.total() > 0 && now.landed() != shownLanded) {
       shownLanded = now.landed();
       out.println("landed " + now.landed() + "/" + now.total());
     }
