@@ -1,5 +1,7 @@
 package dev.fleetq.cli;
 
+import dev.fleetq.cli.demo.DemoCommand;
+import dev.fleetq.cli.demo.LocalCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +15,16 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "A distributed task queue for fleets of coding agents.",
-    subcommands = {CoordinatorCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      LocalCommand.class,
+      CoordinatorCommand.class,
+      WorkerCommand.class,
+      SubmitCommand.class,
+      StatusCommand.class,
+      JobsCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Fleetq {
   private Fleetq() {}
 

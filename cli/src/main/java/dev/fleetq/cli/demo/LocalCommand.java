@@ -1,0 +1,68 @@
+package dev.fleetq.cli.demo;
+
+import dev.fleetq.devstack.DevStackConfig;
+import dev.fleetq.devstack.EmbeddedKafkaConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fleetq local}: the demo's stack without the example, until Ctrl-C: the devstack with its
+ * Kafka log under a data directory, a coordinator with the gate and the HTTP API, and N agents.
+ * Runs on the main thread until signalled.
+ */
+@Command(
+    name = "local",
+    mixinStandardHelpOptions = true,
+    description = "Run Kafka, Redis, a coordinator and workers in one process, until Ctrl-C.")
+public final class LocalCommand implements Callable<Integer> {
+  @Option(
+      names = "--agents",
+      defaultValue = "4",
+      description = "Workers, one slot each (default ${DEFAULT-VALUE}).")
+  int agents;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = ".fleetq/local",
+      description = "Kafka's log and the fleet's work directories (default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(
+      names = "--http-host",
+      defaultValue = "127.0.0.1",
+      description = "Address the HTTP API listens on (default ${DEFAULT-VALUE}).")
+  String httpHost;
+
+  @Option(
+      names = "--http-port",
+      defaultValue = "${env:FLEETQ_HTTP_PORT:-8080}",
+      description = "Port of the HTTP API (env FLEETQ_HTTP_PORT; default ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (agents < 1) {
+      System.err.println("fleetq local: --agents must be at least 1");
+      return 2;
+    }
+    DemoLogging.quietBroker();
+    Path data = dataDir.toAbsolutePath();
+    DevStackConfig stack =
+        DevStackConfig.defaults()
+            .withKafka(EmbeddedKafkaConfig.defaults().withDataDir(data.resolve("kafka")));
+    try (LocalFleet fleet =
+        LocalFleet.start(stack, data.resolve("work"), httpHost, httpPort, agents)) {
+      System.out.println("fleetq local: " + agents + " agents, data in " + data);
+      System.out.println("  API      " + fleet.apiUrl(httpHost));
+      System.out.println("  Kafka    " + fleet.bootstrapServers());
+      System.out.println("  Redis    " + fleet.redisUri());
+      System.out.println("Ctrl-C stops it.");
+      System.out.flush();
+      UntilInterrupted.await();
+      System.out.println("fleetq local: stopping");
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,116 @@
+package dev.fleetq.cli.demo;
+
+import dev.fleetq.coordinator.Coordinator;
+import dev.fleetq.coordinator.CoordinatorConfig;
+import dev.fleetq.coordinator.api.ApiConfig;
+import dev.fleetq.coordinator.api.HttpApi;
+import dev.fleetq.coordinator.gate.GateConfig;
+import dev.fleetq.coordinator.gate.MergeGate;
+import dev.fleetq.devstack.DevStack;
+import dev.fleetq.devstack.DevStackConfig;
+import dev.fleetq.exec.sandbox.ProcessSandbox;
+import dev.fleetq.model.id.WorkerId;
+import dev.fleetq.model.wire.Topics;
+import dev.fleetq.worker.Worker;
+import dev.fleetq.worker.WorkerConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A whole fleet in this JVM: the devstack (embedded Kafka and Redis), a coordinator with its gate
+ * and HTTP API, and workers named {@code agent-1..N} with one slot each. Used by {@code fleetq
+ * demo} and {@code fleetq local}. Not thread-safe; owned by the command's main thread, except
+ * {@link #close()}, which a shutdown hook may also call; it closes once.
+ */
+final class LocalFleet implements AutoCloseable {
+  private final DevStack stack;
+  private final Coordinator coordinator;
+  private final HttpApi api;
+  private final List<Worker> workers = new ArrayList<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private LocalFleet(DevStack stack, Coordinator coordinator, HttpApi api) {
+    this.stack = stack;
+    this.coordinator = coordinator;
+    this.api = api;
+  }
+
+  /**
+   * Starts the devstack, then the coordinator, then {@code agents} workers; on failure closes what
+   * started.
+   */
+  static LocalFleet start(
+      DevStackConfig stackConfig, Path workDir, String httpHost, int httpPort, int agents) {
+    DevStack stack = DevStack.start(stackConfig);
+    LocalFleet fleet = null;
+    try {
+      CoordinatorConfig config =
+          CoordinatorConfig.defaults(
+              stack.bootstrapServers(), stack.redisUri(), workDir.resolve("coordinator"));
+      HttpApi api = HttpApi.extension(ApiConfig.defaults(httpHost, httpPort));
+      Coordinator coordinator =
+          Coordinator.create(
+              config, Clock.systemUTC(), List.of(MergeGate.extension(GateConfig.defaults()), api));
+      fleet = new LocalFleet(stack, coordinator, api);
+      coordinator.start();
+      for (int n = 1; n <= agents; n++) {
+        fleet.addWorker("agent-" + n, workDir.resolve("workers"));
+      }
+      return fleet;
+    } catch (RuntimeException e) {
+      if (fleet != null) {
+        fleet.close();
+      } else {
+        stack.close();
+      }
+      throw e;
+    }
+  }
+
+  private void addWorker(String name, Path dir) {
+    WorkerConfig config =
+        WorkerConfig.defaults(
+                WorkerId.parse(name), stack.bootstrapServers(), stack.redisUri(), dir.resolve(name))
+            .withSlots(1);
+    Worker worker = Worker.create(config, new ProcessSandbox(), Clock.systemUTC());
+    workers.add(worker);
+    worker.start();
+  }
+
+  String bootstrapServers() {
+    return stack.bootstrapServers();
+  }
+
+  String redisUri() {
+    return stack.redisUri();
+  }
+
+  Topics topics() {
+    return Topics.DEFAULT;
+  }
+
+  /** The HTTP API's base URL, on the loopback address when it listens on every address. */
+  String apiUrl(String httpHost) {
+    String host = "0.0.0.0".equals(httpHost) ? "127.0.0.1" : httpHost;
+    return "http://" + host + ":" + api.port();
+  }
+
+  /** Stops the workers, then the coordinator, then the devstack. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      for (Worker worker : workers) {
+        worker.close();
+      }
+      coordinator.close();
+    } finally {
+      stack.close();
+    }
+  }
+}

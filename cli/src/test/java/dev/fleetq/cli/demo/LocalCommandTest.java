@@ -1,0 +1,76 @@
+package dev.fleetq.cli.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.fleetq.cli.Fleetq;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code fleetq local} as a developer runs it: a process of its own, stopped with SIGTERM. */
+class LocalCommandTest {
+  private static final Duration PATIENCE = Duration.ofMinutes(2);
+  private static final Pattern API = Pattern.compile("API\\s+(http://\\S+)");
+
+  @Test
+  void servesTheApiUntilSigtermAndKeepsKafkaInTheDataDir(@TempDir Path dir) throws Exception {
+    Path output = dir.resolve("local.txt");
+    Path data = dir.resolve("data");
+    Process local =
+        fleetq(output, "local", "--agents", "2", "--http-port", "0", "--data-dir", data.toString())
+            .start();
+    try {
+      String api = await().atMost(PATIENCE).until(() -> apiUrl(output), url -> !url.isEmpty());
+      HttpResponse<String> ready =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(api + "/readyz"))
+                      .timeout(Duration.ofSeconds(30))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).as("readiness (%s)", ready.body()).isEqualTo(200);
+      assertThat(Files.readString(output, StandardCharsets.UTF_8))
+          .as("what the developer sees")
+          .contains("Kafka    127.0.0.1:");
+
+      local.destroy();
+
+      assertThat(local.waitFor(1, TimeUnit.MINUTES)).as("exited after SIGTERM").isTrue();
+      assertThat(data.resolve("kafka")).as("Kafka's log in the data dir").isDirectory();
+    } finally {
+      local.destroyForcibly();
+    }
+  }
+
+  private static String apiUrl(Path output) throws Exception {
+    Matcher matcher = API.matcher(Files.readString(output, StandardCharsets.UTF_8));
+    return matcher.find() ? matcher.group(1) : "";
+  }
+
+  private static ProcessBuilder fleetq(Path output, String... args) throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Fleetq.class.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(Files.createFile(output).toFile());
+  }
+}
