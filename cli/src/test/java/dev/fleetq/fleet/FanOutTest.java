@@ -18,14 +18,18 @@ import dev.fleetq.model.unit.JobStatus;
 import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitEvent;
 import dev.fleetq.model.unit.UnitStatus;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -198,6 +202,51 @@ class FanOutTest {
                     .isEqualTo(1);
                 assertThat(counts.getOrDefault(UnitStatus.LANDED, 0L)).as("landed").isZero();
               });
+    }
+  }
+
+  @Test
+  void jobProducedByKcatRunsLikeAnyOther(DevStack stack, TestNamespace ns, @TempDir Path dir)
+      throws Exception {
+    Optional<Path> kcat =
+        Stream.of("/usr/bin/kcat", "/usr/local/bin/kcat")
+            .map(Path::of)
+            .filter(Files::isExecutable)
+            .findFirst();
+    Assumptions.assumeTrue(
+        kcat.isPresent(), "kcat is not installed (Debian package kafkacat); .ci/run installs it");
+    ExampleRepo repo = ExampleRepo.create(dir, 2, 1);
+    JobId job = JobId.parse("job-from-kcat");
+    String json =
+        Jobs.failingTests(job.value(), repo, ScriptedAgent.fixer(dir.resolve("agent")).command(), 3)
+            .replace("\n", " ");
+    try (Fleet fleet = Fleet.start(stack, ns, dir)) {
+      fleet.addWorker("worker-1", 1);
+
+      Process producer =
+          new ProcessBuilder(
+                  kcat.get().toString(),
+                  "-P",
+                  "-b",
+                  stack.bootstrapServers(),
+                  "-t",
+                  fleet.topics().jobs(),
+                  "-k",
+                  job.value(),
+                  "-X",
+                  "partitioner=murmur2_random")
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("kcat.log").toFile())
+              .start();
+      try (var stdin = producer.getOutputStream()) {
+        stdin.write((json + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      assertThat(producer.waitFor(1, TimeUnit.MINUTES)).as("kcat finished").isTrue();
+      assertThat(producer.exitValue()).as("kcat exit status").isZero();
+
+      JobState done = awaitEnd(fleet, job);
+      assertThat(done.status()).as("job status (%s)", done).isEqualTo(JobStatus.SUCCEEDED);
+      assertThat(done.count(UnitStatus.LANDED)).as("landed units").isEqualTo(2);
     }
   }
 
