@@ -126,7 +126,8 @@ final class ContainerSpec {
     return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
   }
 
-  private Map<String, String> labels(SandboxRun run) {
+  /** The labels of the container for {@code run}: the worker's, and the unit's when known. */
+  Map<String, String> labels(SandboxRun run) {
     Map<String, String> labels = new LinkedHashMap<>(workerLabels());
     Map<String, String> env = run.environment();
     putIfPresent(labels, JOB_LABEL, env.get("FLEETQ_JOB_ID"));

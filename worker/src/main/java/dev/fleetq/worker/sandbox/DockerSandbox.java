@@ -142,18 +142,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
       engine.start(id);
       output = engine.followLogs(id, logFile::write);
       log.debug("Running {} in container {} of {}", run.command(), shortId(id), image);
-      OptionalInt status;
-      try {
-        status = engine.await(id, run.timeout());
-      } catch (InterruptedException e) {
-        stop(id, output);
-        logFile.line("# fleetq: interrupted after " + since(started) + ", container removed");
-        Thread.currentThread().interrupt();
-        CancellationException cancelled =
-            new CancellationException("interrupted; killed " + run.command());
-        cancelled.initCause(e);
-        throw cancelled;
-      }
+      OptionalInt status = engine.await(id, run.timeout());
       if (status.isEmpty()) {
         stop(id, output);
         logFile.line("# fleetq: timed out after " + run.timeout() + ", container removed");
@@ -166,10 +155,48 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
       logFile.line("# fleetq: exit " + exit + cause + " after " + since(started));
       log.info("{} exited with {}{} after {}", run.command(), exit, cause, since(started));
       return new SandboxResult(exit, false, elapsed(started), run.logFile());
+    } catch (InterruptedException e) {
+      throw cancelled(run, id, output, logFile, started, e);
+    } catch (RuntimeException e) {
+      // An interrupt during a call to the engine closes its socket and surfaces as this.
+      if (Thread.currentThread().isInterrupted()) {
+        throw cancelled(run, id, output, logFile, started, e);
+      }
+      throw e;
     } finally {
       removeQuietly(id);
       closeQuietly(output);
     }
+  }
+
+  /**
+   * The slot's thread was interrupted: removes the container with the interrupt status cleared,
+   * since every call to the engine fails at once while it is set, then sets it again.
+   */
+  private CancellationException cancelled(
+      SandboxRun run,
+      String id,
+      ResultCallback.Adapter<Frame> output,
+      ContainerLog logFile,
+      long started,
+      Exception cause) {
+    Thread.interrupted();
+    try {
+      engine.remove(id);
+      if (output != null) {
+        drain(output);
+      }
+      logFile.line("# fleetq: interrupted after " + since(started) + ", container removed");
+      log.info("Removed the container of {}: the worker is stopping", run.command());
+    } catch (RuntimeException e) {
+      log.warn("Could not remove container {}; the next sweep will", shortId(id), e);
+    } finally {
+      Thread.currentThread().interrupt();
+    }
+    CancellationException cancelled =
+        new CancellationException("interrupted; killed " + run.command());
+    cancelled.initCause(cause);
+    return cancelled;
   }
 
   private String create(SandboxRun run) {
@@ -178,6 +205,23 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     } catch (NotFoundException e) {
       throw new IllegalArgumentException(
           "image " + image + " is not on the Docker engine; the worker pulls no images", e);
+    } catch (RuntimeException e) {
+      if (!Thread.currentThread().isInterrupted()) {
+        throw e;
+      }
+      // The container may exist without its id having reached us: find it by its labels.
+      Thread.interrupted();
+      try {
+        engine.labelled(spec.labels(run)).forEach(engine::remove);
+      } catch (RuntimeException removal) {
+        e.addSuppressed(removal);
+      } finally {
+        Thread.currentThread().interrupt();
+      }
+      CancellationException cancelled =
+          new CancellationException("interrupted while creating the container of " + run.command());
+      cancelled.initCause(e);
+      throw cancelled;
     }
   }
 
@@ -198,10 +242,15 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
   }
 
   private void removeQuietly(String id) {
+    boolean interrupted = Thread.interrupted();
     try {
       engine.remove(id);
     } catch (RuntimeException e) {
       log.warn("Could not remove container {}; the next sweep will", shortId(id), e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -19,14 +19,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The limits of an agent's container, against a real engine: network, time, memory, leftovers. */
+/**
+ * The limits of an agent's container, against a real engine: network, time, interruption, memory
+ * and leftovers.
+ */
 class DockerSandboxLimitsTest {
   private static final long MEMORY = 64L << 20;
 
@@ -94,6 +99,34 @@ class DockerSandboxLimitsTest {
         .as("the worker's containers after the timeout")
         .isEmpty();
     assertThat(log(result)).as("log").contains("timed out");
+  }
+
+  @Test
+  void interruptedRunRemovesTheContainerAndThrowsCancellation() throws Exception {
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    Thread slot =
+        new Thread(
+            () -> {
+              try {
+                sandbox.run(run("sleep 300", Duration.ofMinutes(5)));
+              } catch (Throwable e) {
+                thrown.set(e);
+              }
+            },
+            "test-slot");
+    slot.start();
+    await("the unit's container")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !docker.containersLabelled(ContainerSpec.UNIT_LABEL, "u7").isEmpty());
+
+    slot.interrupt();
+    slot.join(Duration.ofSeconds(60).toMillis());
+
+    assertThat(slot.isAlive()).as("slot thread still running").isFalse();
+    assertThat(thrown.get()).as("what the run threw").isInstanceOf(CancellationException.class);
+    assertThat(docker.containersLabelled(ContainerSpec.WORKER_LABEL, workerId))
+        .as("the worker's containers after the interrupt")
+        .isEmpty();
   }
 
   @Test
