@@ -9,6 +9,8 @@ import dev.fleetq.worker.git.Workspace;
 import dev.fleetq.worker.run.Attempts;
 import dev.fleetq.worker.run.Outbox;
 import dev.fleetq.worker.run.Slots;
+import dev.fleetq.worker.sandbox.AgentSandboxes;
+import dev.fleetq.worker.sandbox.DockerSandbox;
 import dev.fleetq.worker.unit.UnitSource;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,6 +45,7 @@ public final class Worker implements AutoCloseable {
   private final WorkerClients clients;
   private final Clock clock;
   private final Slots slots;
+  private final AgentSandboxes sandboxes;
   private final UnitSource source;
   private final TakeLoop takeLoop;
   private final Heartbeats heartbeats;
@@ -59,7 +62,20 @@ public final class Worker implements AutoCloseable {
    * @param clock the source of every timestamp the worker writes
    */
   public static Worker create(WorkerConfig config, Sandbox sandbox, Clock clock) {
-    return new Worker(config, WorkerClients.connect(config), sandbox, clock);
+    return new Worker(config, WorkerClients.connect(config), sandbox, null, clock);
+  }
+
+  /**
+   * Connects the clients that {@code config} describes and wires a worker that runs agents in
+   * containers when the job or {@link WorkerConfig#defaultImage()} names an image.
+   *
+   * @param sandbox where agents without an image run
+   * @param docker where agents with an image run; the caller closes it after the worker
+   * @param clock the source of every timestamp the worker writes
+   */
+  public static Worker create(
+      WorkerConfig config, Sandbox sandbox, DockerSandbox docker, Clock clock) {
+    return new Worker(config, WorkerClients.connect(config), sandbox, docker, clock);
   }
 
   /**
@@ -69,6 +85,25 @@ public final class Worker implements AutoCloseable {
    * @param clock the source of every timestamp the worker writes
    */
   public Worker(WorkerConfig config, WorkerClients clients, Sandbox sandbox, Clock clock) {
+    this(config, clients, sandbox, null, clock);
+  }
+
+  /**
+   * Wires a worker around clients it then owns and closes. Nothing runs until {@link #start()}.
+   *
+   * @param sandbox where agents without an image run
+   * @param docker where agents with an image run, or null for a worker without a Docker engine; the
+   *     caller closes it after the worker
+   * @param clock the source of every timestamp the worker writes
+   * @throws IllegalArgumentException if {@code config} names a default image and there is no {@code
+   *     docker}
+   */
+  public Worker(
+      WorkerConfig config,
+      WorkerClients clients,
+      Sandbox sandbox,
+      DockerSandbox docker,
+      Clock clock) {
     this.config = Objects.requireNonNull(config, "config");
     this.clients = Objects.requireNonNull(clients, "clients");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -82,7 +117,8 @@ public final class Worker implements AutoCloseable {
         new Outbox(clients.producer(), config.topics(), id, clock, config.kafkaTimeout());
     UnitClaims claims = new UnitClaims(clients.redisson(), config.keys(), config.redisTimeout());
     this.slots = new Slots(id, config.slots());
-    Attempts attempts = new Attempts(slots, workspace, sandbox, outbox, id, config.workDir());
+    this.sandboxes = new AgentSandboxes(sandbox, docker, config.defaultImage());
+    Attempts attempts = new Attempts(slots, workspace, sandboxes, outbox, id, config.workDir());
     this.source =
         new UnitSource(
             clients.units(),
@@ -112,7 +148,8 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
-   * Starts the heartbeat and begins taking units.
+   * Removes the containers an earlier run of this worker left behind, then starts the heartbeat and
+   * begins taking units.
    *
    * @throws IllegalStateException if it was already started or closed
    */
@@ -120,6 +157,8 @@ public final class Worker implements AutoCloseable {
     if (started || closed) {
       throw new IllegalStateException("worker " + id() + " was already started or closed");
     }
+    // Before any unit runs, so that a container of this worker's is always a leftover.
+    sandboxes.sweep();
     started = true;
     long interval = config.heartbeatInterval().toMillis();
     heartbeatThread.scheduleWithFixedDelay(heartbeats, 0, interval, TimeUnit.MILLISECONDS);

@@ -33,6 +33,8 @@ import java.util.Objects;
  * @param redisTimeout the bound on every Redis call
  * @param kafkaTimeout the bound on every Kafka send, acknowledgement commit and client close
  * @param identity the author and committer of the worker's commits
+ * @param defaultImage the container image of agents whose job names none, or null to run those as
+ *     local processes; needs a Docker sandbox
  */
 public record WorkerConfig(
     WorkerId workerId,
@@ -50,7 +52,8 @@ public record WorkerConfig(
     Duration gitTimeout,
     Duration redisTimeout,
     Duration kafkaTimeout,
-    Git.Identity identity) {
+    Git.Identity identity,
+    String defaultImage) {
 
   /** One unit at a time: an agent usually wants the machine's cores to itself. */
   public static final int DEFAULT_SLOTS = 1;
@@ -102,6 +105,10 @@ public record WorkerConfig(
     requirePositive("redisTimeout", redisTimeout);
     requirePositive("kafkaTimeout", kafkaTimeout);
     Objects.requireNonNull(identity, "identity");
+    if (defaultImage != null && (defaultImage.isBlank() || defaultImage.startsWith("-"))) {
+      throw new IllegalArgumentException(
+          "defaultImage must be an image reference or absent, got '" + defaultImage + "'");
+    }
   }
 
   /**
@@ -126,7 +133,8 @@ public record WorkerConfig(
         DEFAULT_GIT_TIMEOUT,
         DEFAULT_REDIS_TIMEOUT,
         DEFAULT_KAFKA_TIMEOUT,
-        new Git.Identity("fleetq worker " + workerId, workerId + "@fleetq.invalid"));
+        new Git.Identity("fleetq worker " + workerId, workerId + "@fleetq.invalid"),
+        null);
   }
 
   /** The same configuration with other topic and key names. */
@@ -147,7 +155,8 @@ public record WorkerConfig(
         gitTimeout,
         redisTimeout,
         kafkaTimeout,
-        identity);
+        identity,
+        defaultImage);
   }
 
   /** The same configuration with another number of slots. */
@@ -168,7 +177,8 @@ public record WorkerConfig(
         gitTimeout,
         redisTimeout,
         kafkaTimeout,
-        identity);
+        identity,
+        defaultImage);
   }
 
   /** The same configuration with another heartbeat interval and time to live. */
@@ -189,7 +199,8 @@ public record WorkerConfig(
         gitTimeout,
         redisTimeout,
         kafkaTimeout,
-        identity);
+        identity,
+        defaultImage);
   }
 
   /** The same configuration with another lock watchdog timeout. */
@@ -210,7 +221,8 @@ public record WorkerConfig(
         gitTimeout,
         redisTimeout,
         kafkaTimeout,
-        identity);
+        identity,
+        defaultImage);
   }
 
   /** The same configuration with another shutdown grace period. */
@@ -231,7 +243,30 @@ public record WorkerConfig(
         gitTimeout,
         redisTimeout,
         kafkaTimeout,
-        identity);
+        identity,
+        defaultImage);
+  }
+
+  /** The same configuration with another default image, or none. */
+  public WorkerConfig withDefaultImage(String defaultImage) {
+    return new WorkerConfig(
+        workerId,
+        bootstrapServers,
+        redisUri,
+        topics,
+        keys,
+        slots,
+        workDir,
+        heartbeatInterval,
+        heartbeatTtl,
+        lockWatchdogTimeout,
+        pollTimeout,
+        shutdownGrace,
+        gitTimeout,
+        redisTimeout,
+        kafkaTimeout,
+        identity,
+        defaultImage);
   }
 
   private static void requireText(String name, String value) {

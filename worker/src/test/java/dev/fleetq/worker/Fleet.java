@@ -15,6 +15,7 @@ import dev.fleetq.model.unit.UnitStatus;
 import dev.fleetq.model.unit.WorkUnit;
 import dev.fleetq.model.wire.Json;
 import dev.fleetq.model.wire.Topics;
+import dev.fleetq.worker.sandbox.DockerSandbox;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -98,7 +99,8 @@ final class Fleet implements AutoCloseable {
         Duration.ofSeconds(60),
         Duration.ofSeconds(5),
         Duration.ofSeconds(20),
-        new dev.fleetq.exec.git.Git.Identity("fleetq " + workerId, workerId + "@fleetq.invalid"));
+        new dev.fleetq.exec.git.Git.Identity("fleetq " + workerId, workerId + "@fleetq.invalid"),
+        null);
   }
 
   /** Starts a worker with the default test configuration. */
@@ -113,7 +115,21 @@ final class Fleet implements AutoCloseable {
 
   /** Starts a worker around the given clients; the fleet closes it. */
   Worker start(WorkerConfig config, WorkerClients clients) {
-    Worker worker = new Worker(config, clients, new ProcessSandbox(), Clock.systemUTC());
+    return start(new Worker(config, clients, new ProcessSandbox(), Clock.systemUTC()));
+  }
+
+  /** Starts a worker that runs agents with an image in {@code docker}; the fleet closes it. */
+  Worker start(WorkerConfig config, DockerSandbox docker) {
+    return start(
+        new Worker(
+            config,
+            WorkerClients.connect(config),
+            new ProcessSandbox(),
+            docker,
+            Clock.systemUTC()));
+  }
+
+  private Worker start(Worker worker) {
     workers.add(worker);
     worker.start();
     return worker;

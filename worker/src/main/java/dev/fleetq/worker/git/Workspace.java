@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,11 +89,23 @@ public final class Workspace {
     git.run(dir, "reset", "--quiet", "--soft", checkout.baseCommit());
     git.run(dir, "rm", "-r", "--cached", "--quiet", "--ignore-unmatch", "--", ASSIGNMENT_FOLDER);
     git.run(dir, "add", "--all");
+    unstageSecrets(dir, checkout.baseCommit());
     if (git.tryRun(dir, "diff", "--cached", "--quiet").succeeded()) {
       return false;
     }
     git.run(dir, "commit", "--quiet", "--no-verify", "-m", message);
     return true;
+  }
+
+  /**
+   * Puts every secret file in the index back as it was at the base commit: a credentials file the
+   * agent wrote or changed is never committed, and one the repository already tracks stays as it
+   * was.
+   */
+  private void unstageSecrets(Path dir, String baseCommit) {
+    List<String> command = new ArrayList<>(List.of("reset", "--quiet", baseCommit, "--"));
+    command.addAll(SecretFiles.pathspecs());
+    git.run(dir, command.toArray(String[]::new));
   }
 
   /**

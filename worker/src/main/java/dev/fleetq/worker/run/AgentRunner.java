@@ -1,10 +1,10 @@
 package dev.fleetq.worker.run;
 
-import dev.fleetq.exec.sandbox.Sandbox;
 import dev.fleetq.exec.sandbox.SandboxResult;
 import dev.fleetq.exec.sandbox.SandboxRun;
 import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.model.unit.WorkUnit;
+import dev.fleetq.worker.sandbox.AgentSandboxes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -18,20 +18,21 @@ import java.util.Objects;
 /**
  * Runs a unit's agent command in the sandbox: in the unit's worktree, with the {@code FLEETQ_*}
  * variables of {@code docs/protocol.md} and the job's allow-listed variables, under the job's
- * timeout, its output appended to a log file per attempt under {@code <workDir>/logs}, and its
- * {@code HOME} and {@code TMPDIR} in a scratch directory that is removed afterwards.
+ * timeout, in the job's container image or the worker's default one if either is set (see {@link
+ * AgentSandboxes}), its output appended to a log file per attempt under {@code <workDir>/logs}, and
+ * its {@code HOME} and {@code TMPDIR} in a scratch directory that is removed afterwards.
  *
  * <p>Thread-safe: each slot runs its own agent; a run blocks its slot's thread, and an interrupt of
  * that thread kills the agent's process tree.
  */
 final class AgentRunner {
-  private final Sandbox sandbox;
+  private final AgentSandboxes sandboxes;
   private final WorkerId worker;
   private final Path logs;
   private final Path scratch;
 
-  AgentRunner(Sandbox sandbox, WorkerId worker, Path workDir) {
-    this.sandbox = Objects.requireNonNull(sandbox, "sandbox");
+  AgentRunner(AgentSandboxes sandboxes, WorkerId worker, Path workDir) {
+    this.sandboxes = Objects.requireNonNull(sandboxes, "sandboxes");
     this.worker = Objects.requireNonNull(worker, "worker");
     this.logs = workDir.resolve("logs");
     this.scratch = workDir.resolve("scratch");
@@ -52,15 +53,17 @@ final class AgentRunner {
             "FLEETQ_WORKER_ID", worker.value(),
             "FLEETQ_TASK_FILE", taskFile.toString(),
             "FLEETQ_TARGET_TESTS", String.join("\n", unit.targetTests()));
-    return sandbox.run(
-        new SandboxRun(
-            unit.agent().command(),
-            worktree,
-            env,
-            unit.agent().envAllowList(),
-            unit.agent().timeout(),
-            logFile(unit),
-            scratchDir(unit)));
+    return sandboxes
+        .forImage(unit.agent().image())
+        .run(
+            new SandboxRun(
+                unit.agent().command(),
+                worktree,
+                env,
+                unit.agent().envAllowList(),
+                unit.agent().timeout(),
+                logFile(unit),
+                scratchDir(unit)));
   }
 
   /** Where the attempt's agent output goes; kept after the attempt for people to read. */

@@ -1,10 +1,10 @@
 package dev.fleetq.worker.run;
 
-import dev.fleetq.exec.sandbox.Sandbox;
 import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.model.unit.WorkUnit;
 import dev.fleetq.worker.claim.Lease;
 import dev.fleetq.worker.git.Workspace;
+import dev.fleetq.worker.sandbox.AgentSandboxes;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -24,7 +24,7 @@ public final class Attempts {
   /**
    * @param slots where attempts run
    * @param workspace the worker's git checkouts
-   * @param sandbox where agents run
+   * @param sandboxes where agents run
    * @param outbox where events and gate requests go
    * @param worker this worker
    * @param workDir where agent logs and scratch directories live
@@ -32,13 +32,13 @@ public final class Attempts {
   public Attempts(
       Slots slots,
       Workspace workspace,
-      Sandbox sandbox,
+      AgentSandboxes sandboxes,
       Outbox outbox,
       WorkerId worker,
       Path workDir) {
     this.slots = Objects.requireNonNull(slots, "slots");
     this.workspace = Objects.requireNonNull(workspace, "workspace");
-    this.agent = new AgentRunner(sandbox, worker, workDir);
+    this.agent = new AgentRunner(sandboxes, worker, workDir);
     this.outbox = Objects.requireNonNull(outbox, "outbox");
     this.worker = Objects.requireNonNull(worker, "worker");
   }

@@ -80,6 +80,25 @@ class WorkspaceTest {
   }
 
   @Test
+  void commitNeverTakesTheSecretFilesAnAgentWrote() throws IOException {
+    Checkout checkout = workspace.checkout(unit);
+    Files.writeString(checkout.dir().resolve("src/f01.txt"), "fixed-01\n");
+    Files.writeString(checkout.dir().resolve(".env"), "TOKEN=leaked\n");
+    Files.writeString(checkout.dir().resolve("src/.env.local"), "TOKEN=leaked\n");
+    Files.writeString(checkout.dir().resolve(".npmrc"), "//registry/:_authToken=leaked\n");
+    Files.writeString(checkout.dir().resolve("src/credentials.json"), "{}\n");
+    Files.writeString(checkout.dir().resolve(".git-credentials"), "https://u:p@host\n");
+
+    assertThat(workspace.commitAll(checkout, "Fix 1")).as("committed").isTrue();
+
+    assertThat(git.run(checkout.dir(), "ls-tree", "-r", "--name-only", "HEAD").lines())
+        .as("files in the commit")
+        .contains("src/f01.txt")
+        .noneMatch(path -> path.contains(".env"))
+        .doesNotContain(".npmrc", "src/credentials.json", ".git-credentials");
+  }
+
+  @Test
   void commitReportsThatTheAgentChangedNothing() throws IOException {
     Checkout checkout = workspace.checkout(unit);
     Files.createDirectories(checkout.dir().resolve(".fleetq"));
