@@ -21,4 +21,8 @@ public record DevStackConfig(EmbeddedKafkaConfig kafka, EmbeddedRedisConfig redi
   public DevStackConfig withKafka(EmbeddedKafkaConfig newKafka) {
     return new DevStackConfig(newKafka, redis);
   }
+
+  public DevStackConfig withRedis(EmbeddedRedisConfig newRedis) {
+    return new DevStackConfig(kafka, newRedis);
+  }
 }

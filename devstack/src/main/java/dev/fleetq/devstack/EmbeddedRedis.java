@@ -173,6 +173,7 @@ public final class EmbeddedRedis implements AutoCloseable {
   }
 
   private Process spawn() {
+    Path dir = config.dataDir().orElse(scratch.path());
     List<String> command =
         List.of(
             executable.toString(),
@@ -183,13 +184,16 @@ public final class EmbeddedRedis implements AutoCloseable {
             "--save",
             "",
             "--appendonly",
-            "no",
+            config.dataDir().isPresent() ? "yes" : "no",
+            "--appendfsync",
+            "always",
             "--daemonize",
             "no",
             "--dir",
-            scratch.path().toString());
+            dir.toString());
     try {
       Files.createDirectories(scratch.path());
+      Files.createDirectories(dir);
       return new ProcessBuilder(command)
           .directory(scratch.path().toFile())
           .redirectErrorStream(true)

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.fleetq.devstack.EmbeddedRedisConfig.RedisBinary;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.redisson.api.RBucket;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisException;
@@ -46,6 +48,39 @@ class EmbeddedRedisTest {
                   return "after"
                       .equals(bucket.getAsync().toCompletableFuture().get(2, TimeUnit.SECONDS));
                 });
+      } finally {
+        RedissonClients.shutdown(client);
+      }
+    }
+  }
+
+  @Test
+  void serverWithADataDirKeepsItsDataAcrossAFreshStart(@TempDir Path dir) throws Exception {
+    EmbeddedRedisConfig config = EmbeddedRedisConfig.defaults().withDataDir(dir.resolve("redis"));
+    try (EmbeddedRedis first = EmbeddedRedis.create(config).start()) {
+      RedissonClient client = RedissonClients.connect(first.uri(), Duration.ofSeconds(2));
+      try {
+        client
+            .<String>getBucket("fleetq:kept")
+            .setAsync("survives")
+            .toCompletableFuture()
+            .get(COMMAND_BOUND.toSeconds(), TimeUnit.SECONDS);
+      } finally {
+        RedissonClients.shutdown(client);
+      }
+    }
+
+    try (EmbeddedRedis second = EmbeddedRedis.create(config).start()) {
+      RedissonClient client = RedissonClients.connect(second.uri(), Duration.ofSeconds(2));
+      try {
+        assertThat(
+                client
+                    .<String>getBucket("fleetq:kept")
+                    .getAsync()
+                    .toCompletableFuture()
+                    .get(COMMAND_BOUND.toSeconds(), TimeUnit.SECONDS))
+            .as("value written before the first server closed")
+            .isEqualTo("survives");
       } finally {
         RedissonClients.shutdown(client);
       }

@@ -2,6 +2,7 @@ package dev.fleetq.cli.demo;
 
 import dev.fleetq.devstack.DevStackConfig;
 import dev.fleetq.devstack.EmbeddedKafkaConfig;
+import dev.fleetq.devstack.EmbeddedRedisConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -51,7 +52,8 @@ public final class LocalCommand implements Callable<Integer> {
     Path data = dataDir.toAbsolutePath();
     DevStackConfig stack =
         DevStackConfig.defaults()
-            .withKafka(EmbeddedKafkaConfig.defaults().withDataDir(data.resolve("kafka")));
+            .withKafka(EmbeddedKafkaConfig.defaults().withDataDir(data.resolve("kafka")))
+            .withRedis(EmbeddedRedisConfig.defaults().withDataDir(data.resolve("redis")));
     try (LocalFleet fleet =
         LocalFleet.start(stack, data.resolve("work"), httpHost, httpPort, agents)) {
       System.out.println("fleetq local: " + agents + " agents, data in " + data);

@@ -55,6 +55,69 @@ class LocalCommandTest {
     }
   }
 
+  @Test
+  void restartOnTheSameDataDirStillKnowsTheJobs(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("data");
+    String job =
+        """
+        {"id": "job-kept", "repo": {"url": "file:///nonexistent/repo.git"},
+         "plan": {"kind": "units", "units": [{"id": "u1", "title": "t", "prompt": "p"}]},
+         "agent": {"command": "true", "maxAttempts": 1},
+         "gate": {"testCommand": "true"}}
+        """;
+    Process first = startLocal(dir.resolve("first.txt"), data);
+    try {
+      String api =
+          await().atMost(PATIENCE).until(() -> apiUrl(dir.resolve("first.txt")), u -> !u.isEmpty());
+      HttpResponse<String> submitted =
+          http(
+              HttpRequest.newBuilder(URI.create(api + "/v1/jobs"))
+                  .POST(HttpRequest.BodyPublishers.ofString(job)));
+      assertThat(submitted.statusCode()).as("submit (%s)", submitted.body()).isEqualTo(202);
+      await()
+          .atMost(PATIENCE)
+          .until(
+              () ->
+                  http(HttpRequest.newBuilder(URI.create(api + "/v1/jobs/job-kept"))).statusCode()
+                      == 200);
+      first.destroy();
+      assertThat(first.waitFor(1, TimeUnit.MINUTES)).as("first run exited").isTrue();
+    } finally {
+      first.destroyForcibly();
+    }
+
+    Process second = startLocal(dir.resolve("second.txt"), data);
+    try {
+      String api =
+          await()
+              .atMost(PATIENCE)
+              .until(() -> apiUrl(dir.resolve("second.txt")), u -> !u.isEmpty());
+      HttpResponse<String> kept =
+          http(HttpRequest.newBuilder(URI.create(api + "/v1/jobs/job-kept")));
+      assertThat(kept.statusCode()).as("the job after a restart (%s)", kept.body()).isEqualTo(200);
+    } finally {
+      second.destroy();
+      second.waitFor(1, TimeUnit.MINUTES);
+      second.destroyForcibly();
+    }
+  }
+
+  private static Process startLocal(Path output, Path data) throws Exception {
+    return fleetq(
+            output, "local", "--agents", "1", "--http-port", "0", "--data-dir", data.toString())
+        .start();
+  }
+
+  private static HttpResponse<String> http(HttpRequest.Builder request) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            request
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
   private static String apiUrl(Path output) throws Exception {
     Matcher matcher = API.matcher(Files.readString(output, StandardCharsets.UTF_8));
     return matcher.find() ? matcher.group(1) : "";
