@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -20,12 +19,7 @@ record CliProcess(int exitCode, String stdout, String stderr) {
   static final Duration PATIENCE = Duration.ofMinutes(1);
 
   static CliProcess run(Path dir, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Fleetq.class.getName());
-    command.addAll(List.of(args));
+    List<String> command = FleetqProcess.command(args);
     Path out = Files.createTempFile(dir, "stdout", ".txt");
     Path err = Files.createTempFile(dir, "stderr", ".txt");
     Process process =

@@ -2,12 +2,11 @@ package dev.fleetq.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fleetq.cli.Fleetq;
+import dev.fleetq.cli.FleetqProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -26,7 +25,7 @@ class DemoTest {
       throws Exception {
     Path output = dir.resolve("demo.txt");
     long started = System.nanoTime();
-    Process demo = fleetq(output, "demo", "--agents", "4").start();
+    Process demo = FleetqProcess.builder(output, "demo", "--agents", "4").start();
     boolean exited;
     try {
       exited = demo.waitFor(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
@@ -51,19 +50,5 @@ class DemoTest {
         .anySatisfy(line -> assertThat(line).contains("Land demo-calc/CalcTests.testMax attempt 2"))
         .anySatisfy(line -> assertThat(line).contains("Calc: a small library with failing tests"));
     assertThat(text).as("what the user sees").doesNotContain("Exception", "StatusLogger");
-  }
-
-  private static ProcessBuilder fleetq(Path output, String... args) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Fleetq.class.getName()));
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(Files.createFile(output).toFile());
   }
 }

@@ -3,7 +3,7 @@ package dev.fleetq.cli.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.fleetq.cli.Fleetq;
+import dev.fleetq.cli.FleetqProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,7 +28,8 @@ class LocalCommandTest {
     Path output = dir.resolve("local.txt");
     Path data = dir.resolve("data");
     Process local =
-        fleetq(output, "local", "--agents", "2", "--http-port", "0", "--data-dir", data.toString())
+        FleetqProcess.builder(
+                output, "local", "--agents", "2", "--http-port", "0", "--data-dir", data.toString())
             .start();
     try {
       String api = await().atMost(PATIENCE).until(() -> apiUrl(output), url -> !url.isEmpty());
@@ -103,7 +102,7 @@ class LocalCommandTest {
   }
 
   private static Process startLocal(Path output, Path data) throws Exception {
-    return fleetq(
+    return FleetqProcess.builder(
             output, "local", "--agents", "1", "--http-port", "0", "--data-dir", data.toString())
         .start();
   }
@@ -121,19 +120,5 @@ class LocalCommandTest {
   private static String apiUrl(Path output) throws Exception {
     Matcher matcher = API.matcher(Files.readString(output, StandardCharsets.UTF_8));
     return matcher.find() ? matcher.group(1) : "";
-  }
-
-  private static ProcessBuilder fleetq(Path output, String... args) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Fleetq.class.getName()));
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(Files.createFile(output).toFile());
   }
 }
