@@ -2,8 +2,10 @@ package dev.fleetq.cli;
 
 import dev.fleetq.exec.sandbox.ProcessSandbox;
 import dev.fleetq.model.id.WorkerId;
+import dev.fleetq.worker.StatusServer;
 import dev.fleetq.worker.Worker;
 import dev.fleetq.worker.WorkerConfig;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -53,14 +55,48 @@ final class WorkerCommand implements Callable<Integer> {
               + " default ${DEFAULT-VALUE}).")
   Duration leaseWatchdog;
 
+  @Option(
+      names = "--metrics-host",
+      defaultValue = "${env:FLEETQ_METRICS_HOST:-0.0.0.0}",
+      description =
+          "Address of /metrics, /healthz and /readyz (env FLEETQ_METRICS_HOST; default"
+              + " ${DEFAULT-VALUE}).")
+  String metricsHost;
+
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "${env:FLEETQ_METRICS_PORT:-9090}",
+      description =
+          "Port of /metrics, /healthz and /readyz; 0 picks a free one (env FLEETQ_METRICS_PORT;"
+              + " default ${DEFAULT-VALUE}).")
+  int metricsPort;
+
   @Override
   public Integer call() throws InterruptedException {
     if (!stack.reachable("worker")) {
       return 2;
     }
     Worker worker = Worker.create(config(), new ProcessSandbox(), Clock.systemUTC());
-    worker.start();
-    UntilSignalled.run("worker " + worker.id(), worker);
+    StatusServer status;
+    try {
+      status = StatusServer.start(worker, metricsHost, metricsPort);
+    } catch (UncheckedIOException e) {
+      worker.close();
+      System.err.println(
+          "fleetq worker: cannot serve /metrics on "
+              + metricsHost
+              + ":"
+              + metricsPort
+              + ": "
+              + e.getCause().getMessage());
+      return 2;
+    }
+    try (status) {
+      worker.start();
+      System.err.println(
+          "fleetq worker: /metrics, /healthz and /readyz on " + metricsHost + ":" + status.port());
+      UntilSignalled.run("worker " + worker.id(), worker);
+    }
     return 0;
   }
 

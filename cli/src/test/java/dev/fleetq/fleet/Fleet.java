@@ -133,6 +133,11 @@ final class Fleet implements AutoCloseable {
     return coordinator.jobStates().job(job);
   }
 
+  /** The port of the coordinator's HTTP API, which also serves its {@code /metrics}. */
+  int apiPort() {
+    return api.port();
+  }
+
   EventTrail trail() {
     return trail;
   }

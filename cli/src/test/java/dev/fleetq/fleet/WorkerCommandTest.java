@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.fleetq.cli.FleetqProcess;
 import dev.fleetq.devstack.DevStack;
+import dev.fleetq.devstack.junit.Scrape;
 import dev.fleetq.devstack.junit.TestNamespace;
 import dev.fleetq.devstack.junit.WithDevStack;
 import dev.fleetq.exec.testing.ExampleRepo;
@@ -12,12 +13,19 @@ import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitStatus;
+import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,7 +80,11 @@ class WorkerCommandTest {
                   "--key-prefix",
                   ns.keyPrefix(),
                   "--shutdown-grace",
-                  "PT2S")
+                  "PT2S",
+                  "--metrics-host",
+                  "127.0.0.1",
+                  "--metrics-port",
+                  "0")
               .start();
       fleet.submit(
           job.value(),
@@ -85,6 +97,12 @@ class WorkerCommandTest {
       await()
           .atMost(PATIENCE)
           .until(() -> fleet.trail().countByStatus(job).getOrDefault(UnitStatus.RUNNING, 0L) == 1);
+      int statusPort = statusPort(dir.resolve("worker.log"));
+      assertThat(get(statusPort, "/healthz").statusCode()).as("/healthz").isEqualTo(200);
+      HttpResponse<String> metrics = get(statusPort, "/metrics");
+      assertThat(Scrape.of(metrics.body()).sum("fleetq_worker_busy_slots", "worker", "signalled"))
+          .as("busy slots the process reports")
+          .isEqualTo(1);
 
       worker.destroy();
 
@@ -112,5 +130,24 @@ class WorkerCommandTest {
         worker.destroyForcibly();
       }
     }
+  }
+
+  /** The port the worker process printed for its status server. */
+  private static int statusPort(Path log) throws IOException {
+    Pattern line = Pattern.compile("/metrics, /healthz and /readyz on 127\\.0\\.0\\.1:(\\d+)");
+    Matcher found = line.matcher(Files.readString(log, StandardCharsets.UTF_8));
+    assertThat(found.find()).as("the worker names its status port in %s", log).isTrue();
+    return Integer.parseInt(found.group(1));
+  }
+
+  private static HttpResponse<String> get(int port, String path)
+      throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -6,6 +6,7 @@ import dev.fleetq.coordinator.kafka.EventLog;
 import dev.fleetq.coordinator.kafka.KafkaClients;
 import dev.fleetq.coordinator.kafka.RecordLoop;
 import dev.fleetq.coordinator.kafka.Sender;
+import dev.fleetq.coordinator.metrics.CoordinatorMetrics;
 import dev.fleetq.coordinator.plan.Planner;
 import dev.fleetq.coordinator.publish.UnitPublisher;
 import dev.fleetq.coordinator.reap.LeaseReaper;
@@ -15,6 +16,7 @@ import dev.fleetq.coordinator.state.Projector;
 import dev.fleetq.exec.git.Git;
 import dev.fleetq.exec.sandbox.ProcessSandbox;
 import dev.fleetq.exec.sandbox.Sandbox;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -103,6 +105,7 @@ public final class Coordinator implements AutoCloseable {
    * @param sandbox where test commands run
    * @param readiness probes whether the coordinator is ready, and says what is not, for {@code
    *     /readyz}; blocks for up to about the probe timeout
+   * @param metrics the core's metrics, and the registry where extensions register theirs
    */
   public record Services(
       CoordinatorConfig config,
@@ -113,7 +116,8 @@ public final class Coordinator implements AutoCloseable {
       DeadLetters deadLetters,
       JobStates jobStates,
       Sandbox sandbox,
-      Supplier<Readiness> readiness) {}
+      Supplier<Readiness> readiness,
+      CoordinatorMetrics metrics) {}
 
   private Coordinator(CoordinatorConfig config, Clock clock, List<Extension> extensions) {
     this.config = config;
@@ -122,13 +126,14 @@ public final class Coordinator implements AutoCloseable {
     this.redis = RedisClients.connect(config);
     this.producer = KafkaClients.producer(config, "fleetq-coordinator");
     this.admin = KafkaClients.admin(config, "fleetq-coordinator-admin");
+    CoordinatorMetrics metrics = new CoordinatorMetrics(new PrometheusRegistry());
     Sender sender = new Sender(producer, config.kafkaTimeout());
     EventLog events = new EventLog(sender, config.topics());
-    DeadLetters deadLetters = new DeadLetters(sender, config.topics());
+    DeadLetters deadLetters = new DeadLetters(sender, config.topics(), metrics);
     Sandbox sandbox = new ProcessSandbox();
     JobStates jobStates = new JobStates(redis, config.keys());
     UnitPublisher publisher =
-        new UnitPublisher(sender, config.topics(), events, redis, config.keys(), clock);
+        new UnitPublisher(sender, config.topics(), events, redis, config.keys(), metrics, clock);
     RecordLoop.Settings loop =
         new RecordLoop.Settings(
             config.pollTimeout(),
@@ -157,6 +162,7 @@ public final class Coordinator implements AutoCloseable {
             config.planners(),
             config.planQueue(),
             loop,
+            metrics,
             clock);
     this.projector =
         new Projector(
@@ -178,11 +184,21 @@ public final class Coordinator implements AutoCloseable {
             config.reaperInterval(),
             config.reaperGrace(),
             config.shutdownTimeout(),
+            metrics,
             clock);
     this.probe = new ReadinessProbe(admin, redis, config, config.keys().leader(LeaseReaper.ROLE));
     this.services =
         new Services(
-            config, clock, redis, sender, events, deadLetters, jobStates, sandbox, this::readiness);
+            config,
+            clock,
+            redis,
+            sender,
+            events,
+            deadLetters,
+            jobStates,
+            sandbox,
+            this::readiness,
+            metrics);
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.fleetq.worker.claim.ClaimOutcome.Claimed;
 import dev.fleetq.worker.claim.ClaimOutcome.SkipReason;
 import dev.fleetq.worker.claim.ClaimOutcome.Skipped;
 import dev.fleetq.worker.claim.UnitClaims;
+import dev.fleetq.worker.metrics.WorkerMetrics;
 import dev.fleetq.worker.run.Attempts;
 import dev.fleetq.worker.run.Slots;
 import dev.fleetq.worker.unit.Delivery;
@@ -41,6 +42,7 @@ final class TakeLoop implements Runnable {
   private final UnitClaims claims;
   private final Slots slots;
   private final Attempts attempts;
+  private final WorkerMetrics metrics;
   private final Duration pollTimeout;
   private final Clock clock;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
@@ -53,12 +55,14 @@ final class TakeLoop implements Runnable {
       UnitClaims claims,
       Slots slots,
       Attempts attempts,
+      WorkerMetrics metrics,
       Duration pollTimeout,
       Clock clock) {
     this.source = Objects.requireNonNull(source, "source");
     this.claims = Objects.requireNonNull(claims, "claims");
     this.slots = Objects.requireNonNull(slots, "slots");
     this.attempts = Objects.requireNonNull(attempts, "attempts");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.pollTimeout = Objects.requireNonNull(pollTimeout, "pollTimeout");
     this.clock = Objects.requireNonNull(clock, "clock");
     for (SkipReason reason : SkipReason.values()) {
@@ -137,11 +141,13 @@ final class TakeLoop implements Runnable {
     acceptQuietly(delivery);
     if (outcome instanceof Skipped skip) {
       skipped.get(skip.reason()).incrementAndGet();
+      metrics.skipped(skip.reason());
       log.info("Skipped {}: {} ({})", delivery, skip.reason(), skip.detail());
       return false;
     }
     Claimed claimed = (Claimed) outcome;
     log.info("Claimed {}", delivery);
+    metrics.claimed(Duration.between(delivery.unit().publishedAt(), clock.instant()));
     if (attempts.start(delivery.unit(), claimed.lease())) {
       return true;
     }

@@ -6,12 +6,14 @@ import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.worker.claim.ClaimOutcome.SkipReason;
 import dev.fleetq.worker.claim.UnitClaims;
 import dev.fleetq.worker.git.Workspace;
+import dev.fleetq.worker.metrics.WorkerMetrics;
 import dev.fleetq.worker.run.Attempts;
 import dev.fleetq.worker.run.Outbox;
 import dev.fleetq.worker.run.Slots;
 import dev.fleetq.worker.sandbox.AgentSandboxes;
 import dev.fleetq.worker.sandbox.DockerSandbox;
 import dev.fleetq.worker.unit.UnitSource;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +52,7 @@ public final class Worker implements AutoCloseable {
   private final TakeLoop takeLoop;
   private final Heartbeats heartbeats;
   private final Health health;
+  private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Thread takeThread;
   private final ScheduledExecutorService heartbeatThread;
   private boolean started;
@@ -118,7 +121,9 @@ public final class Worker implements AutoCloseable {
     UnitClaims claims = new UnitClaims(clients.redisson(), config.keys(), config.redisTimeout());
     this.slots = new Slots(id, config.slots());
     this.sandboxes = new AgentSandboxes(sandbox, docker, config.defaultImage());
-    Attempts attempts = new Attempts(slots, workspace, sandboxes, outbox, id, config.workDir());
+    WorkerMetrics metrics = new WorkerMetrics(registry, id, config.slots(), slots::busy);
+    Attempts attempts =
+        new Attempts(slots, workspace, sandboxes, outbox, id, config.workDir(), metrics);
     this.source =
         new UnitSource(
             clients.units(),
@@ -126,7 +131,8 @@ public final class Worker implements AutoCloseable {
             clients.producer(),
             config.topics().dlq(),
             config.kafkaTimeout());
-    this.takeLoop = new TakeLoop(source, claims, slots, attempts, config.pollTimeout(), clock);
+    this.takeLoop =
+        new TakeLoop(source, claims, slots, attempts, metrics, config.pollTimeout(), clock);
     this.heartbeats = new Heartbeats(config, version(), slots, claims, clients.redisson(), clock);
     this.health =
         new Health(
@@ -166,17 +172,31 @@ public final class Worker implements AutoCloseable {
     log.info("Worker {} started with {} slots in {}", id(), config.slots(), config.workDir());
   }
 
+  /** The worker's metrics ({@link WorkerMetrics}), for {@code /metrics}. */
+  public PrometheusRegistry metrics() {
+    return registry;
+  }
+
   /**
-   * Whether the worker is running and can do its work: its take loop is alive and completing turns,
-   * and Kafka and Redis answer within {@link #HEALTH_CHECK_TIMEOUT}. Blocks for at most twice that.
+   * Whether the worker is running: started, not closed, and its take loop alive and completing
+   * turns. Does not block; a liveness probe asks this, so that a broker outage, which a restart
+   * would not mend, does not restart the worker.
    */
-  public boolean isHealthy() {
+  public boolean isAlive() {
     synchronized (this) {
       if (!started || closed) {
         return false;
       }
     }
-    return takeLoopAlive() && health.redisReachable() && health.kafkaReachable();
+    return takeLoopAlive();
+  }
+
+  /**
+   * Whether the worker is running and can do its work: {@link #isAlive()}, and Kafka and Redis
+   * answer within {@link #HEALTH_CHECK_TIMEOUT}. Blocks for at most twice that.
+   */
+  public boolean isHealthy() {
+    return isAlive() && health.redisReachable() && health.kafkaReachable();
   }
 
   /**

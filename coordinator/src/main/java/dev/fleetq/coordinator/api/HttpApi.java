@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  *       {@code 202}, {@code 404} for an unknown job, {@code 409} for a job that already ended.
  *   <li>{@code GET /healthz}: {@code 200} while the process serves; {@code GET /readyz}: the
  *       coordinator's readiness, {@code 200} or {@code 503} saying what is not ready.
+ *   <li>{@code GET /metrics}: the coordinator's Prometheus metrics, core and gate.
  * </ul>
  *
  * <p>Every error body is {@code {"error": "..."}}. Kafka sends and state reads run on a named,
@@ -100,6 +101,7 @@ public final class HttpApi implements Coordinator.Extension, AutoCloseable {
               random)
           .mount(router);
       new HealthRoutes(services.readiness(), blocking).mount(router);
+      new MetricsRoute(services.metrics().registry(), blocking).mount(router);
       router.route().failureHandler(this::failed);
       HttpServer created =
           vertx.createHttpServer(

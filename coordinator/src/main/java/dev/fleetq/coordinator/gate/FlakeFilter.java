@@ -24,11 +24,13 @@ final class FlakeFilter {
   private final SuiteRunner suites;
   private final GateLedger ledger;
   private final int reruns;
+  private final GateMetrics metrics;
 
-  FlakeFilter(SuiteRunner suites, GateLedger ledger, int reruns) {
+  FlakeFilter(SuiteRunner suites, GateLedger ledger, int reruns, GateMetrics metrics) {
     this.suites = suites;
     this.ledger = ledger;
     this.reruns = reruns;
+    this.metrics = metrics;
   }
 
   /** How many runs must see a test fail before it counts as broken. */
@@ -71,6 +73,7 @@ final class FlakeFilter {
   }
 
   private void record(GateRequest request, String test) {
+    metrics.flaky();
     long count;
     try {
       count = ledger.recordFlake(request.repoId(), test);

@@ -93,6 +93,7 @@ public final class MergeGate implements AutoCloseable {
               services.config(),
               services.redis(),
               new GateEvents(services.events(), services.deadLetters(), services.clock()),
+              new GateMetrics(services.metrics().registry()),
               services.sandbox(),
               services.clock());
       gate.start();
@@ -105,6 +106,7 @@ public final class MergeGate implements AutoCloseable {
    * @param core the coordinator's configuration: the cluster, names, timeouts and work directory
    * @param redis the Redis client; its command timeout bounds every Redis call
    * @param events where the gate's events and dead letters go
+   * @param metrics where its verdicts, suite runs and batches are counted
    * @param sandbox where test commands run
    * @param clock the time of events and baselines
    */
@@ -113,6 +115,7 @@ public final class MergeGate implements AutoCloseable {
       CoordinatorConfig core,
       RedissonClient redis,
       GateEvents events,
+      GateMetrics metrics,
       Sandbox sandbox,
       Clock clock) {
     this.config = config;
@@ -120,7 +123,7 @@ public final class MergeGate implements AutoCloseable {
     this.closeTimeout = core.shutdownTimeout();
     Path workDir = core.workDir().toAbsolutePath().resolve("gate");
     GateLedger ledger = new GateLedger(redis, core.keys());
-    SuiteRunner suites = new SuiteRunner(sandbox, workDir);
+    SuiteRunner suites = new SuiteRunner(sandbox, workDir, metrics);
     Gatekeeper gatekeeper =
         new Gatekeeper(
             ledger,
@@ -135,7 +138,7 @@ public final class MergeGate implements AutoCloseable {
             gatekeeper,
             ledger,
             suites,
-            new FlakeFilter(suites, ledger, config.flakeReruns()),
+            new FlakeFilter(suites, ledger, config.flakeReruns(), metrics),
             request ->
                 events.emit(
                     request, UnitStatus.GATING, null, "testing " + request.candidateCommit()),
@@ -143,7 +146,7 @@ public final class MergeGate implements AutoCloseable {
             clock);
     this.handler =
         new RequestHandler(
-            gates, events, config.failureAttempts(), config.failureBackoff(), closing);
+            gates, events, metrics, config.failureAttempts(), config.failureBackoff(), closing);
     AtomicInteger threads = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(

@@ -41,6 +41,7 @@ final class RequestHandler {
 
   private final BatchGate gates;
   private final GateEvents events;
+  private final GateMetrics metrics;
   private final int failureAttempts;
   private final Duration failureBackoff;
   private final CountDownLatch closing;
@@ -51,11 +52,13 @@ final class RequestHandler {
   RequestHandler(
       BatchGate gates,
       GateEvents events,
+      GateMetrics metrics,
       int failureAttempts,
       Duration failureBackoff,
       CountDownLatch closing) {
     this.gates = gates;
     this.events = events;
+    this.metrics = metrics;
     this.failureAttempts = failureAttempts;
     this.failureBackoff = failureBackoff;
     this.closing = closing;
@@ -116,6 +119,7 @@ final class RequestHandler {
       }
       return;
     }
+    metrics.batch(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       GateRequest request = requests.get(i);
       Decision decision = decisions.get(i);
@@ -135,6 +139,7 @@ final class RequestHandler {
           }
           return null;
         });
+    metrics.verdict(request, verdict);
     log.info("Gate verdict {}", Json.encodeToString(verdict));
   }
 

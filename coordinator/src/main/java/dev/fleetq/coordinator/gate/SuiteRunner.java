@@ -30,15 +30,18 @@ final class SuiteRunner {
 
   private final Sandbox sandbox;
   private final Path runsDir;
+  private final GateMetrics metrics;
 
-  SuiteRunner(Sandbox sandbox, Path workDir) {
+  SuiteRunner(Sandbox sandbox, Path workDir, GateMetrics metrics) {
     this.sandbox = sandbox;
     this.runsDir = workDir.resolve("runs");
+    this.metrics = metrics;
   }
 
   /** Runs the suite once in {@code worktree}. */
   Outcome run(Path worktree, GateSpec gate, String name) {
     Path runDir = runsDir.resolve(name);
+    metrics.suiteRan();
     try {
       deleteTree(runDir);
       SandboxResult result =

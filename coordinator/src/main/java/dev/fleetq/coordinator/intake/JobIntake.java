@@ -4,6 +4,7 @@ import dev.fleetq.coordinator.LogContext;
 import dev.fleetq.coordinator.kafka.DeadLetters;
 import dev.fleetq.coordinator.kafka.EventLog;
 import dev.fleetq.coordinator.kafka.RecordLoop;
+import dev.fleetq.coordinator.metrics.CoordinatorMetrics;
 import dev.fleetq.coordinator.plan.Planner;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.job.JobSpec;
@@ -58,6 +59,7 @@ public final class JobIntake implements AutoCloseable {
   private final ThreadPoolExecutor planners;
   private final RecordLoop loop;
   private final Duration shutdownTimeout;
+  private final CoordinatorMetrics metrics;
 
   /**
    * @param consumer a consumer of the jobs topic's group, owned from now on by intake
@@ -75,8 +77,10 @@ public final class JobIntake implements AutoCloseable {
       int plannerThreads,
       int planQueue,
       RecordLoop.Settings settings,
+      CoordinatorMetrics metrics,
       Clock clock) {
     this.redis = redis;
+    this.metrics = metrics;
     this.keys = keys;
     this.events = events;
     this.planner = planner;
@@ -158,6 +162,7 @@ public final class JobIntake implements AutoCloseable {
       return;
     }
     log.info("Accepted job {}", id);
+    metrics.jobSubmitted();
     planners.execute(new Planning(job));
   }
 

@@ -1,5 +1,6 @@
 package dev.fleetq.coordinator.kafka;
 
+import dev.fleetq.coordinator.metrics.CoordinatorMetrics;
 import dev.fleetq.model.wire.DeadLetterHeaders;
 import dev.fleetq.model.wire.InvalidMessageException;
 import dev.fleetq.model.wire.Topics;
@@ -28,10 +29,12 @@ public final class DeadLetters {
 
   private final Sender sender;
   private final String topic;
+  private final CoordinatorMetrics metrics;
 
-  public DeadLetters(Sender sender, Topics topics) {
+  public DeadLetters(Sender sender, Topics topics, CoordinatorMetrics metrics) {
     this.sender = Objects.requireNonNull(sender, "sender");
     this.topic = topics.dlq();
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
   /**
@@ -62,6 +65,7 @@ public final class DeadLetters {
     headers.add(header(DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(record.partition())));
     headers.add(header(DeadLetterHeaders.SOURCE_OFFSET, Long.toString(record.offset())));
     sender.sendBytes(topic, record.key(), record.value(), headers);
+    metrics.deadLettered(rejectedBy);
     log.warn(
         "Dead-lettered {}-{}@{} to {}: {}",
         record.topic(),

@@ -4,6 +4,7 @@ import dev.fleetq.coordinator.LogContext;
 import dev.fleetq.coordinator.kafka.Details;
 import dev.fleetq.coordinator.kafka.EventLog;
 import dev.fleetq.coordinator.kafka.Sender;
+import dev.fleetq.coordinator.metrics.CoordinatorMetrics;
 import dev.fleetq.model.id.UnitKey;
 import dev.fleetq.model.state.AttemptFailure;
 import dev.fleetq.model.state.RedisKeys;
@@ -52,6 +53,7 @@ public final class UnitPublisher {
   private final EventLog events;
   private final RedissonClient redis;
   private final RedisKeys keys;
+  private final CoordinatorMetrics metrics;
   private final Clock clock;
 
   public UnitPublisher(
@@ -60,8 +62,10 @@ public final class UnitPublisher {
       EventLog events,
       RedissonClient redis,
       RedisKeys keys,
+      CoordinatorMetrics metrics,
       Clock clock) {
     this.sender = sender;
+    this.metrics = metrics;
     this.unitsTopic = topics.units();
     this.events = events;
     this.redis = redis;
@@ -97,6 +101,7 @@ public final class UnitPublisher {
             null,
             clock.instant()));
     log.info("Published attempt {} of {}", unit.attempt(), unit.key());
+    metrics.unitPublished(unit.attempt());
     return PublishOutcome.PUBLISHED;
   }
 

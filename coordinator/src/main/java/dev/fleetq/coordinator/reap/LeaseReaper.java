@@ -3,6 +3,7 @@ package dev.fleetq.coordinator.reap;
 import dev.fleetq.coordinator.LogContext;
 import dev.fleetq.coordinator.kafka.EventLog;
 import dev.fleetq.coordinator.kafka.TransientFailure;
+import dev.fleetq.coordinator.metrics.CoordinatorMetrics;
 import dev.fleetq.coordinator.state.JobStates;
 import dev.fleetq.model.id.UnitKey;
 import dev.fleetq.model.state.JobState;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One instance in the installation is active: each round it takes or keeps the leadership lease
  * {@code leader:reaper} ({@link LeaderLease}), and scans only while it holds it. The scan reads the
- * newest {@value #MAX_JOBS_SCANNED} jobs.
+ * newest {@value #MAX_JOBS_SCANNED} jobs. Each round also reports the unfinished units of running
+ * jobs by status, {@code fleetq_units_pending}, which only the leader reports.
  *
  * <p>Thread model: rounds run on the reaper's own single thread, which also owns the lease.
  */
@@ -62,6 +65,7 @@ public final class LeaseReaper implements AutoCloseable {
   private final Duration interval;
   private final Duration grace;
   private final Duration closeTimeout;
+  private final CoordinatorMetrics metrics;
   private final Clock clock;
   private final LeaderLease lease;
   private final ScheduledExecutorService thread;
@@ -84,6 +88,7 @@ public final class LeaseReaper implements AutoCloseable {
       Duration interval,
       Duration grace,
       Duration closeTimeout,
+      CoordinatorMetrics metrics,
       Clock clock) {
     this.states = states;
     this.redis = redis;
@@ -92,6 +97,7 @@ public final class LeaseReaper implements AutoCloseable {
     this.interval = interval;
     this.grace = grace;
     this.closeTimeout = closeTimeout;
+    this.metrics = metrics;
     this.clock = clock;
     this.lease = new LeaderLease(redis.getLock(keys.leader(ROLE)));
     this.thread =
@@ -147,15 +153,18 @@ public final class LeaseReaper implements AutoCloseable {
     active = lease.hold();
     if (!active) {
       suspects = new HashMap<>();
+      metrics.notCountingPending();
       return List.of();
     }
     Instant now = clock.instant();
     Map<UnitKey, Suspect> stillSuspect = new HashMap<>();
     List<UnitKey> reaped = new ArrayList<>();
+    Map<UnitStatus, Integer> pending = new EnumMap<>(UnitStatus.class);
     for (JobState job : states.jobs(MAX_JOBS_SCANNED)) {
       if (job.status().isTerminal()) {
         continue;
       }
+      job.counts().forEach((status, count) -> pending.merge(status, count, Integer::sum));
       for (UnitState unit : states.units(job.jobId())) {
         if (!holdsLease(unit.status()) || redis.getLock(keys.unitLock(unit.key())).isLocked()) {
           continue;
@@ -171,6 +180,7 @@ public final class LeaseReaper implements AutoCloseable {
       }
     }
     suspects = stillSuspect;
+    metrics.pending(pending);
     return reaped;
   }
 
@@ -190,6 +200,7 @@ public final class LeaseReaper implements AutoCloseable {
             Reason.LEASE_LOST,
             "lease of " + worker + " expired while the unit was " + unit.status(),
             clock.instant()));
+    metrics.leaseExpired();
     log.info(
         "Handed back {} (attempt {}): the lease of {} expired", unit.key(), unit.attempt(), worker);
   }

@@ -1,10 +1,12 @@
 package dev.fleetq.coordinator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.fleetq.coordinator.testing.Harness;
 import dev.fleetq.coordinator.testing.TopicTail;
 import dev.fleetq.devstack.DevStack;
+import dev.fleetq.devstack.junit.Scrape;
 import dev.fleetq.devstack.junit.TestNamespace;
 import dev.fleetq.devstack.junit.WithDevStack;
 import dev.fleetq.model.id.JobId;
@@ -72,6 +74,24 @@ class HttpApiTest {
     assertThat(Json.decode(record.value(), JobSpec.class).id())
         .as("id in the produced job")
         .isEqualTo(JobId.parse(jobId));
+  }
+
+  @Test
+  void metricsCountTheJobsIntakeAcceptedInThePrometheusTextFormat() {
+    HttpResponse<String> before = api.get("/metrics");
+    assertThat(before.statusCode()).as("status of /metrics").isEqualTo(200);
+    assertThat(before.headers().firstValue("Content-Type").orElse(""))
+        .as("content type")
+        .startsWith("text/plain; version=0.0.4");
+    assertThat(Scrape.of(before.body()).sum("fleetq_jobs_submitted_total"))
+        .as("jobs before any was submitted")
+        .isZero();
+
+    api.post("/v1/jobs", new JsonObject(MINIMAL_JOB).put("id", "counted-1").encode());
+
+    await("the accepted job counted")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> Scrape.of(api.get("/metrics").body()).sum("fleetq_jobs_submitted_total") == 1);
   }
 
   @Test

@@ -18,6 +18,7 @@ import dev.fleetq.model.id.UnitKey;
 import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.model.job.RepoSpec;
 import dev.fleetq.model.unit.Reason;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +74,8 @@ class BatchGatePropertyTest {
   /** A batch gate on the harness's Redis, with re-runs of regressed suites. */
   static BatchGate batchGate(Harness harness, Path workDir, int flakeReruns) {
     GateLedger ledger = new GateLedger(harness.redis(), harness.keys());
-    SuiteRunner suites = new SuiteRunner(new ProcessSandbox(), workDir);
+    GateMetrics metrics = new GateMetrics(new PrometheusRegistry());
+    SuiteRunner suites = new SuiteRunner(new ProcessSandbox(), workDir, metrics);
     Clock clock = Clock.systemUTC();
     Gatekeeper gatekeeper =
         new Gatekeeper(
@@ -88,7 +90,7 @@ class BatchGatePropertyTest {
         gatekeeper,
         ledger,
         suites,
-        new FlakeFilter(suites, ledger, flakeReruns),
+        new FlakeFilter(suites, ledger, flakeReruns, metrics),
         r -> {},
         3,
         clock);

@@ -3,6 +3,7 @@ package dev.fleetq.coordinator.reap;
 import static dev.fleetq.coordinator.testing.Harness.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fleetq.coordinator.metrics.CoordinatorMetrics;
 import dev.fleetq.coordinator.publish.UnitPublisher;
 import dev.fleetq.coordinator.state.JobStates;
 import dev.fleetq.coordinator.state.Projector;
@@ -10,6 +11,7 @@ import dev.fleetq.coordinator.testing.Harness;
 import dev.fleetq.coordinator.testing.MutableClock;
 import dev.fleetq.coordinator.testing.TopicTail;
 import dev.fleetq.devstack.DevStack;
+import dev.fleetq.devstack.junit.Scrape;
 import dev.fleetq.devstack.junit.TestNamespace;
 import dev.fleetq.devstack.junit.WithDevStack;
 import dev.fleetq.model.ModelFixtures;
@@ -23,6 +25,8 @@ import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitEvent;
 import dev.fleetq.model.unit.UnitStatus;
 import dev.fleetq.model.unit.WorkUnit;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,9 +91,11 @@ class LeaseReaperTest {
     run(held);
     awaitUnit(abandoned.key(), s -> s.status() == UnitStatus.RUNNING);
     awaitUnit(held.key(), s -> s.status() == UnitStatus.RUNNING);
-    LeaseReaper reaper = reaper(harness.redis());
+    CoordinatorMetrics metrics = new CoordinatorMetrics(new PrometheusRegistry());
+    LeaseReaper reaper = reaper(harness.redis(), metrics);
 
     List<UnitKey> first = reaper.runRound();
+    Scrape beforeGrace = scrape(metrics);
     clock.advance(GRACE.minusSeconds(1));
     List<UnitKey> withinGrace = reaper.runRound();
     clock.advance(Duration.ofSeconds(1));
@@ -99,6 +105,15 @@ class LeaseReaperTest {
     assertThat(first).as("handed back in the first round").isEmpty();
     assertThat(withinGrace).as("handed back within the grace").isEmpty();
     assertThat(afterGrace).as("handed back after the grace").containsExactly(abandoned.key());
+    assertThat(beforeGrace.sum("fleetq_units_pending", "status", "RUNNING"))
+        .as("running units the leader reports pending")
+        .isEqualTo(2);
+    assertThat(beforeGrace.sum("fleetq_units_pending"))
+        .as("pending units of every status")
+        .isEqualTo(2);
+    assertThat(scrape(metrics).sum("fleetq_lease_expirations_total"))
+        .as("lease expirations counted")
+        .isEqualTo(1);
     UnitState retried = awaitUnit(abandoned.key(), s -> s.attempt() == 2);
     assertThat(retried.status())
         .as("status of the handed back unit")
@@ -141,8 +156,10 @@ class LeaseReaperTest {
   @Test
   void onlyOneOfTwoReapersIsActiveAndTheOtherTakesOverWhenItStops() {
     Duration lease = harness.config().leaderLease();
-    LeaseReaper one = reaper(harness.connect(lease));
-    LeaseReaper two = reaper(harness.connect(lease));
+    CoordinatorMetrics oneMetrics = new CoordinatorMetrics(new PrometheusRegistry());
+    CoordinatorMetrics twoMetrics = new CoordinatorMetrics(new PrometheusRegistry());
+    LeaseReaper one = reaper(harness.connect(lease), oneMetrics);
+    LeaseReaper two = reaper(harness.connect(lease), twoMetrics);
     one.start();
     two.start();
 
@@ -152,6 +169,12 @@ class LeaseReaperTest {
         .until(() -> Stream.of(one, two).filter(LeaseReaper::isActive).count() == 1);
     LeaseReaper active = one.isActive() ? one : two;
     LeaseReaper standby = active == one ? two : one;
+    CoordinatorMetrics standbyMetrics = active == one ? twoMetrics : oneMetrics;
+    CoordinatorMetrics activeMetrics = active == one ? oneMetrics : twoMetrics;
+    eventually().until(() -> !scrape(activeMetrics).samples("fleetq_units_pending").isEmpty());
+    assertThat(scrape(standbyMetrics).samples("fleetq_units_pending"))
+        .as("pending series of the standby reaper")
+        .isEmpty();
     active.close();
 
     eventually().until(standby::isActive);
@@ -159,6 +182,10 @@ class LeaseReaperTest {
   }
 
   private LeaseReaper reaper(RedissonClient redis) {
+    return reaper(redis, new CoordinatorMetrics(new PrometheusRegistry()));
+  }
+
+  private LeaseReaper reaper(RedissonClient redis, CoordinatorMetrics metrics) {
     LeaseReaper reaper =
         new LeaseReaper(
             new JobStates(redis, harness.keys()),
@@ -168,6 +195,7 @@ class LeaseReaperTest {
             harness.config().reaperInterval(),
             GRACE,
             harness.config().shutdownTimeout(),
+            metrics,
             clock);
     harness.own(reaper);
     return reaper;
@@ -196,5 +224,10 @@ class LeaseReaperTest {
   private UnitState awaitUnit(UnitKey key, Predicate<UnitState> condition) {
     eventually().until(() -> states.unit(key).filter(condition).isPresent());
     return states.unit(key).orElseThrow();
+  }
+
+  private static Scrape scrape(CoordinatorMetrics metrics) {
+    return Scrape.of(
+        PrometheusTextFormatWriter.create().toDebugString(metrics.registry().scrape()));
   }
 }

@@ -9,6 +9,7 @@ import dev.fleetq.coordinator.kafka.EventLog;
 import dev.fleetq.coordinator.kafka.KafkaClients;
 import dev.fleetq.coordinator.kafka.RecordLoop;
 import dev.fleetq.coordinator.kafka.Sender;
+import dev.fleetq.coordinator.metrics.CoordinatorMetrics;
 import dev.fleetq.coordinator.publish.UnitPublisher;
 import dev.fleetq.coordinator.setup.KafkaProvisioner;
 import dev.fleetq.devstack.DevStack;
@@ -17,6 +18,7 @@ import dev.fleetq.devstack.junit.TestNamespace;
 import dev.fleetq.model.state.RedisKeys;
 import dev.fleetq.model.unit.Event;
 import dev.fleetq.model.wire.Topics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,6 +51,7 @@ public final class Harness implements AutoCloseable {
   private final List<AutoCloseable> owned = new ArrayList<>();
   private RedissonClient redis;
   private KafkaProducer<byte[], byte[]> producer;
+  private CoordinatorMetrics metrics;
 
   public Harness(DevStack stack, TestNamespace namespace, Path workDir) {
     this(stack.bootstrapServers(), stack.redisUri(), namespace, workDir);
@@ -136,11 +139,19 @@ public final class Harness implements AutoCloseable {
   }
 
   public DeadLetters deadLetters() {
-    return new DeadLetters(sender(), topics());
+    return new DeadLetters(sender(), topics(), metrics());
   }
 
   public UnitPublisher publisher(Clock clock) {
-    return new UnitPublisher(sender(), topics(), events(), redis(), keys(), clock);
+    return new UnitPublisher(sender(), topics(), events(), redis(), keys(), metrics(), clock);
+  }
+
+  /** The test's coordinator metrics, one registry for everything the harness builds. */
+  public CoordinatorMetrics metrics() {
+    if (metrics == null) {
+      metrics = new CoordinatorMetrics(new PrometheusRegistry());
+    }
+    return metrics;
   }
 
   public RecordLoop.Settings loopSettings() {

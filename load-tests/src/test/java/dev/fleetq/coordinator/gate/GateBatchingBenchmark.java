@@ -17,6 +17,7 @@ import dev.fleetq.model.job.GateSpec;
 import dev.fleetq.model.job.RepoSpec;
 import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.state.RedisKeys;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,7 +125,8 @@ class GateBatchingBenchmark {
   private static BatchGate gate(RedissonClient redis, RedisKeys keys, Path workDir) {
     GateConfig config = GateConfig.defaults();
     GateLedger ledger = new GateLedger(redis, keys);
-    SuiteRunner suites = new SuiteRunner(new ProcessSandbox(), workDir);
+    GateMetrics metrics = new GateMetrics(new PrometheusRegistry());
+    SuiteRunner suites = new SuiteRunner(new ProcessSandbox(), workDir, metrics);
     Clock clock = Clock.systemUTC();
     Gatekeeper gatekeeper =
         new Gatekeeper(
@@ -139,7 +141,7 @@ class GateBatchingBenchmark {
         gatekeeper,
         ledger,
         suites,
-        new FlakeFilter(suites, ledger, config.flakeReruns()),
+        new FlakeFilter(suites, ledger, config.flakeReruns(), metrics),
         request -> {},
         config.landAttempts(),
         clock);

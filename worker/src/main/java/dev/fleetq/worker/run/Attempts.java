@@ -4,6 +4,7 @@ import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.model.unit.WorkUnit;
 import dev.fleetq.worker.claim.Lease;
 import dev.fleetq.worker.git.Workspace;
+import dev.fleetq.worker.metrics.WorkerMetrics;
 import dev.fleetq.worker.sandbox.AgentSandboxes;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -20,6 +21,7 @@ public final class Attempts {
   private final AgentRunner agent;
   private final Outbox outbox;
   private final WorkerId worker;
+  private final WorkerMetrics metrics;
 
   /**
    * @param slots where attempts run
@@ -28,6 +30,7 @@ public final class Attempts {
    * @param outbox where events and gate requests go
    * @param worker this worker
    * @param workDir where agent logs and scratch directories live
+   * @param metrics where attempts are counted and timed
    */
   public Attempts(
       Slots slots,
@@ -35,12 +38,14 @@ public final class Attempts {
       AgentSandboxes sandboxes,
       Outbox outbox,
       WorkerId worker,
-      Path workDir) {
+      Path workDir,
+      WorkerMetrics metrics) {
     this.slots = Objects.requireNonNull(slots, "slots");
     this.workspace = Objects.requireNonNull(workspace, "workspace");
     this.agent = new AgentRunner(sandboxes, worker, workDir);
     this.outbox = Objects.requireNonNull(outbox, "outbox");
     this.worker = Objects.requireNonNull(worker, "worker");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
   /**
@@ -50,6 +55,6 @@ public final class Attempts {
   public boolean start(WorkUnit unit, Lease lease) {
     return slots.start(
         unit.key(),
-        handle -> new UnitAttempt(unit, lease, handle, workspace, agent, outbox, worker));
+        handle -> new UnitAttempt(unit, lease, handle, workspace, agent, outbox, worker, metrics));
   }
 }

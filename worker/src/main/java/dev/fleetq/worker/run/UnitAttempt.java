@@ -11,8 +11,11 @@ import dev.fleetq.worker.claim.Lease;
 import dev.fleetq.worker.git.Workspace;
 import dev.fleetq.worker.git.Workspace.Checkout;
 import dev.fleetq.worker.git.Workspace.MergeOutcome;
+import dev.fleetq.worker.metrics.WorkerMetrics;
 import dev.fleetq.worker.run.RunningUnit.StopCause;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
@@ -42,6 +45,7 @@ final class UnitAttempt implements Runnable {
   private final AgentRunner agent;
   private final Outbox outbox;
   private final WorkerId worker;
+  private final WorkerMetrics metrics;
 
   UnitAttempt(
       WorkUnit unit,
@@ -50,7 +54,8 @@ final class UnitAttempt implements Runnable {
       Workspace workspace,
       AgentRunner agent,
       Outbox outbox,
-      WorkerId worker) {
+      WorkerId worker,
+      WorkerMetrics metrics) {
     this.unit = Objects.requireNonNull(unit, "unit");
     this.lease = Objects.requireNonNull(lease, "lease");
     this.handle = Objects.requireNonNull(handle, "handle");
@@ -58,11 +63,13 @@ final class UnitAttempt implements Runnable {
     this.agent = Objects.requireNonNull(agent, "agent");
     this.outbox = Objects.requireNonNull(outbox, "outbox");
     this.worker = Objects.requireNonNull(worker, "worker");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
   @Override
   public void run() {
     putContext();
+    Instant claimedAt = outbox.now();
     Checkout checkout = null;
     try {
       Ending ending;
@@ -76,7 +83,7 @@ final class UnitAttempt implements Runnable {
       } catch (RuntimeException e) {
         ending = unfinished(e);
       }
-      report(handle.beginEnding(), ending);
+      report(handle.beginEnding(), ending, Duration.between(claimedAt, outbox.now()));
     } finally {
       handle.beginEnding();
       cleanUp(checkout);
@@ -88,7 +95,9 @@ final class UnitAttempt implements Runnable {
   private Ending work(Checkout checkout) {
     Path task = TaskFile.write(checkout.dir(), unit);
     outbox.event(unit, UnitStatus.RUNNING, null, null);
+    Instant agentStart = outbox.now();
     SandboxResult result = agent.run(unit, checkout.dir(), task);
+    metrics.agentRan(Duration.between(agentStart, outbox.now()));
     if (result.timedOut()) {
       return Ending.failed(
           Reason.TIMED_OUT,
@@ -160,11 +169,13 @@ final class UnitAttempt implements Runnable {
         "worker " + worker + " could not finish the attempt and handed it back: " + e);
   }
 
-  private void report(StopCause stopped, Ending ending) {
+  private void report(StopCause stopped, Ending ending, Duration took) {
     if (ending.isPushed()) {
+      metrics.pushed(took);
       return;
     }
     if (stopped == StopCause.CANCELLED) {
+      metrics.failed(Reason.CANCELLED, took);
       log.info("Unit was cancelled; agent stopped, no event");
       return;
     }
@@ -174,6 +185,7 @@ final class UnitAttempt implements Runnable {
                 Reason.WORKER_SHUTDOWN, "worker " + worker + " shut down and handed the unit back")
             : ending;
     log.info("Attempt ended: {}", reported.reason());
+    metrics.failed(reported.reason(), took);
     try {
       outbox.event(unit, UnitStatus.RETRYING, reported.reason(), reported.detail());
     } catch (KafkaException e) {

@@ -1,0 +1,91 @@
+package dev.fleetq.coordinator.gate;
+
+import dev.fleetq.model.gate.GateRequest;
+import dev.fleetq.model.gate.GateVerdict;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * The gate's metrics, in the coordinator's registry: verdicts by outcome ({@code LANDED} or the
+ * refusal's reason), landings and refusals per worker (the gate alone knows them, so it counts them
+ * for the worker that pushed: {@code fleetq_units_landed_total{worker}} is the fleet's throughput
+ * per agent), suite runs, flaky tests, and batch sizes. Labels are worker ids and enum names, never
+ * unit ids.
+ *
+ * <p>Thread-safe.
+ */
+final class GateMetrics {
+  private static final double[] BATCH_BOUNDS = {1, 2, 4, 8, 16, 32, 64};
+
+  private final Counter verdicts;
+  private final Counter landed;
+  private final Counter refused;
+  private final Counter suiteRuns;
+  private final Counter flakes;
+  private final Histogram batchSize;
+
+  GateMetrics(PrometheusRegistry registry) {
+    this.verdicts =
+        Counter.builder()
+            .name("fleetq_gate_verdicts_total")
+            .help("Gate verdicts by outcome: LANDED, or the reason of the refusal.")
+            .labelNames("outcome")
+            .register(registry);
+    this.landed =
+        Counter.builder()
+            .name("fleetq_units_landed_total")
+            .help("Units the gate landed on main, by the worker that pushed them.")
+            .labelNames("worker")
+            .register(registry);
+    this.refused =
+        Counter.builder()
+            .name("fleetq_units_refused_total")
+            .help("Candidates the gate refused, by the worker that pushed them and the reason.")
+            .labelNames("worker", "reason")
+            .register(registry);
+    this.suiteRuns =
+        Counter.builder()
+            .name("fleetq_gate_suite_runs_total")
+            .help("Runs of a repository's test suite by the gate, re-runs and bisection included.")
+            .register(registry);
+    this.flakes =
+        Counter.builder()
+            .name("fleetq_gate_flakes_total")
+            .help("Tests that failed on a candidate and passed when run again: flaky, not blamed.")
+            .register(registry);
+    this.batchSize =
+        Histogram.builder()
+            .name("fleetq_gate_batch_size")
+            .help("How many requests of one repository the gate decided together.")
+            .classicOnly()
+            .classicUpperBounds(BATCH_BOUNDS)
+            .register(registry);
+    verdicts.initLabelValues(GateVerdict.Outcome.LANDED.name());
+    suiteRuns.initLabelValues();
+    flakes.initLabelValues();
+  }
+
+  void verdict(GateRequest request, GateVerdict verdict) {
+    String worker = request.worker().value();
+    if (verdict.outcome() == GateVerdict.Outcome.LANDED) {
+      verdicts.labelValues(GateVerdict.Outcome.LANDED.name()).inc();
+      landed.labelValues(worker).inc();
+    } else {
+      verdicts.labelValues(verdict.reason().name()).inc();
+      refused.labelValues(worker, verdict.reason().name()).inc();
+    }
+  }
+
+  void suiteRan() {
+    suiteRuns.inc();
+  }
+
+  void flaky() {
+    flakes.inc();
+  }
+
+  void batch(int size) {
+    batchSize.observe(size);
+  }
+}
