@@ -66,6 +66,19 @@ class ObservabilityTest {
     try (Fleet fleet = Fleet.start(stack, ns, dir)) {
       List<Integer> workerPorts = startWorkers(fleet, 2);
       runJob(fleet, dir, "job-dashboard");
+      // What the dashboard draws when things go wrong: a record set aside, an attempt that failed.
+      fleet.submit("job-malformed", "{\"repo\": ");
+      ExampleRepo failing = ExampleRepo.create(dir.resolve("job-failing"), 1, 0);
+      fleet.submit(
+          "job-failing",
+          Jobs.failingTests(
+              "job-failing",
+              failing,
+              ScriptedAgent.quitter(dir.resolve("failing-agent")).command(),
+              1));
+      assertThat(FanOutTest.awaitEnd(fleet, JobId.parse("job-failing")).status())
+          .as("the job whose agent fails")
+          .isEqualTo(JobStatus.FAILED);
 
       Set<String> exported = new TreeSet<>(scrape(fleet.apiPort()).names());
       for (int port : workerPorts) {
@@ -110,9 +123,9 @@ class ObservabilityTest {
             .as("workers of the landed series")
             .allSatisfy(
                 labels -> assertThat(labels.get("worker")).as("worker label").startsWith("agent-"));
-        assertThat(prometheus.query("sum(up{job=\"fleetq-worker\"})").values())
-            .as("worker targets Prometheus scrapes")
-            .containsExactly(2.0);
+        assertThat(prometheus.query("up == 1"))
+            .as("targets Prometheus scrapes, and which are up (log: %s)", promDir)
+            .hasSize(3);
         assertThat(prometheus.query("sum(fleetq_units_claimed_total)").values())
             .as("claims Prometheus read from the workers")
             .containsExactly((double) UNITS);

@@ -63,6 +63,11 @@ public record ScriptedAgent(Path script) {
         """);
   }
 
+  /** An agent that gives up: it says so and exits with status 1, changing nothing. */
+  public static ScriptedAgent quitter(Path dir) {
+    return write(dir, "quitter.sh", "echo 'cannot fix this one' >&2\nexit 1\n");
+  }
+
   /** The agent command for a job: runs the script through {@code sh}. */
   public String command() {
     return "sh " + script;
