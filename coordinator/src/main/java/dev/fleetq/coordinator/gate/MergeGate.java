@@ -12,12 +12,15 @@ import dev.fleetq.model.unit.UnitStatus;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -47,14 +51,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Requests arrive on the gate topic keyed by repository, so each repository lives on one
  * partition and the consumer group {@link GateConfig#groupId()} gives each partition, hence each
- * repository, one owning gate. One poll thread owns the {@link KafkaConsumer}: it hands the records
- * of a partition to a bounded executor as one batch, pauses the partition until the batch is done
- * (so requests of a repository are decided in order, up to {@link GateConfig#maxBatch()} of them
- * merged and tested together by the {@code BatchGate}), and keeps polling meanwhile so that long
- * test runs never cost the group membership. The offsets of each decided chunk are committed by the
- * poll thread right after its verdict events are acknowledged by the broker; a request whose
- * verdict is not recorded (the gate closed, or Kafka is unreachable) is read again, by this gate or
- * by the partition's next owner, and the attempt and landing fences make that safe.
+ * repository, one owning gate. One poll thread owns the {@link KafkaConsumer}: it collects the
+ * records of each partition in a window ({@code BatchWindows}) until one repository has {@link
+ * GateConfig#maxBatch()} requests or {@link GateConfig#maxWait()} passed since the first, then
+ * hands the window to a bounded executor as one batch. One batch per partition is in flight at a
+ * time, so requests of a repository are decided in order, up to {@code maxBatch} of them merged and
+ * tested together by the {@code BatchGate}; the next window collects meanwhile, and its partition
+ * is paused only when the window is full. The poll thread keeps polling, so that long test runs
+ * never cost the group membership. The offsets of each decided chunk are committed by the poll
+ * thread right after its verdict events are acknowledged by the broker; a request whose verdict is
+ * not recorded (the gate closed, or Kafka is unreachable) is read again, by this gate or by the
+ * partition's next owner, and the attempt and landing fences make that safe. Requests read and not
+ * yet decided are the gate's {@code GateQueue}.
+ *
+ * <p><b>Two owners.</b> Partition ownership is what normally makes one gate own a repository, but a
+ * rebalance, or two gates in different consumer groups, can give a repository two owners at once.
+ * Neither can break main: the push of main is a compare-and-swap, a unit is marked landed ({@code
+ * SETNX}) before its push, and a gate that finds a landing of the unit in progress waits for it to
+ * settle (see {@code Gatekeeper}), so each unit lands once and reports {@code LANDED} once.
  *
  * <p>{@link #close()} stops it: it stops taking requests, lets the ones in flight finish for up to
  * the coordinator's shutdown timeout, kills the rest, commits and leaves the group. The clients are
@@ -71,6 +85,9 @@ public final class MergeGate implements AutoCloseable {
   private final CoordinatorConfig core;
   private final Duration closeTimeout;
   private final RequestHandler handler;
+  private final GateQueue queue;
+  private final BatchWindows windows;
+  private final Clock clock;
   private final ExecutorService executor;
   private final Thread pollThread;
   private final CountDownLatch closing = new CountDownLatch(1);
@@ -118,8 +135,9 @@ public final class MergeGate implements AutoCloseable {
     this.config = config;
     this.core = core;
     this.closeTimeout = core.shutdownTimeout();
+    this.clock = clock;
     Path workDir = core.workDir().toAbsolutePath().resolve("gate");
-    GateLedger ledger = new GateLedger(redis, core.keys());
+    GateLedger ledger = new GateLedger(redis, core.keys(), landingLease(config, core));
     SuiteRunner suites = new SuiteRunner(sandbox, workDir);
     Gatekeeper gatekeeper =
         new Gatekeeper(
@@ -129,6 +147,7 @@ public final class MergeGate implements AutoCloseable {
             suites,
             new ChangeGuard(config),
             workDir,
+            Gatekeeper.Pause.until(closing),
             clock);
     BatchGate gates =
         new BatchGate(
@@ -141,9 +160,19 @@ public final class MergeGate implements AutoCloseable {
                     request, UnitStatus.GATING, null, "testing " + request.candidateCommit()),
             config.landAttempts(),
             clock);
+    this.queue = new GateQueue(redis, core.keys(), clock);
+    this.windows = new BatchWindows(config.maxBatch(), config.maxWait());
     this.handler =
         new RequestHandler(
-            gates, events, config.failureAttempts(), config.failureBackoff(), closing);
+            gates,
+            events,
+            ledger,
+            queue,
+            new VerdictLog(redis, core.keys()),
+            clock,
+            config.failureAttempts(),
+            config.failureBackoff(),
+            closing);
     AtomicInteger threads = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
@@ -154,6 +183,21 @@ public final class MergeGate implements AutoCloseable {
             new LinkedBlockingQueue<>(),
             task -> new Thread(task, "fleetq-gate-" + threads.incrementAndGet()));
     this.pollThread = new Thread(this::pollLoop, "fleetq-gate-poll");
+  }
+
+  /**
+   * How long a landing mark lives unconfirmed: the push of main and the fetch after a refused one,
+   * then the report of every verdict of a full batch.
+   */
+  private static Duration landingLease(GateConfig config, CoordinatorConfig core) {
+    return core.gitTimeout()
+        .multipliedBy(2)
+        .plus(core.kafkaTimeout().multipliedBy(config.maxBatch()));
+  }
+
+  /** How many requests this gate has read and not yet decided, of every repository. */
+  int queued() {
+    return queue.size();
   }
 
   /** Starts polling the gate topic; returns at once. */
@@ -188,9 +232,10 @@ public final class MergeGate implements AutoCloseable {
       consumer.subscribe(List.of(core.topics().gate()), new Rebalance(consumer));
       try {
         while (closing.getCount() > 0) {
-          ConsumerRecords<byte[], byte[]> records = consumer.poll(core.pollTimeout());
-          dispatch(consumer, records);
+          receive(consumer.poll(nextPoll()));
           settle(consumer);
+          dispatch(consumer);
+          pauseFullWindows(consumer);
         }
       } finally {
         drain(consumer);
@@ -203,25 +248,69 @@ public final class MergeGate implements AutoCloseable {
     }
   }
 
-  /** Hands each partition's new records to the executor as one batch and pauses the partition. */
-  private void dispatch(
-      KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records) {
+  /** The poll timeout, shortened so that a window is decided about when it closes. */
+  private Duration nextPoll() {
+    return windows
+        .untilFirstClose(clock.instant(), partition -> !batches.containsKey(partition))
+        .filter(untilClose -> untilClose.compareTo(core.pollTimeout()) < 0)
+        .orElse(core.pollTimeout());
+  }
+
+  /** Adds each partition's new records to its window and to the queue. */
+  private void receive(ConsumerRecords<byte[], byte[]> records) {
     for (TopicPartition partition : records.partitions()) {
-      consumer.pause(List.of(partition));
-      PartitionBatch batch =
-          new PartitionBatch(
-              partition,
-              records.records(partition),
-              handler,
-              () -> closing.getCount() == 0,
-              progress,
-              config.maxBatch());
-      batches.put(partition, batch);
-      batch.start(executor);
+      List<ConsumerRecord<byte[], byte[]>> read = records.records(partition);
+      windows.add(partition, read, clock.instant());
+      queue.received(partition, read);
     }
   }
 
-  /** Commits decided requests and resumes partitions whose batch is done; on the poll thread. */
+  /** Hands each ready window whose partition has no batch in flight to the executor. */
+  private void dispatch(KafkaConsumer<byte[], byte[]> consumer) {
+    for (TopicPartition partition : windows.partitions()) {
+      if (batches.containsKey(partition) || !consumer.assignment().contains(partition)) {
+        continue;
+      }
+      windows
+          .takeIfReady(partition, clock.instant())
+          .ifPresent(
+              records -> {
+                PartitionBatch batch =
+                    new PartitionBatch(
+                        partition,
+                        records,
+                        handler,
+                        () -> closing.getCount() == 0,
+                        progress,
+                        config.maxBatch());
+                batches.put(partition, batch);
+                batch.start(executor);
+              });
+    }
+  }
+
+  /** Pauses the partitions whose window is full, and resumes the others. */
+  private void pauseFullWindows(KafkaConsumer<byte[], byte[]> consumer) {
+    Set<TopicPartition> paused = consumer.paused();
+    List<TopicPartition> pause = new ArrayList<>();
+    List<TopicPartition> resume = new ArrayList<>();
+    for (TopicPartition partition : consumer.assignment()) {
+      boolean full = windows.full(partition);
+      if (full && !paused.contains(partition)) {
+        pause.add(partition);
+      } else if (!full && paused.contains(partition)) {
+        resume.add(partition);
+      }
+    }
+    consumer.pause(pause);
+    consumer.resume(resume);
+  }
+
+  /**
+   * Commits decided requests and forgets batches that are done; on the poll thread. A batch that
+   * ended before its last record (the gate closing, or a failure) leaves its partition to be read
+   * again from its first undecided record, window included.
+   */
   private void settle(KafkaConsumer<byte[], byte[]> consumer) {
     PartitionBatch.Progress step;
     while ((step = progress.poll()) != null) {
@@ -233,9 +322,10 @@ public final class MergeGate implements AutoCloseable {
         commit(consumer, partition, step.nextOffset());
       } else if (current) {
         batches.remove(partition);
-        // Records after the last decided one were fetched but not decided: read them again.
-        consumer.seek(partition, step.nextOffset());
-        consumer.resume(List.of(partition));
+        if (step.nextOffset() < step.batch().endOffset()) {
+          windows.drop(partition);
+          consumer.seek(partition, step.nextOffset());
+        }
       }
     }
   }
@@ -249,9 +339,13 @@ public final class MergeGate implements AutoCloseable {
     }
   }
 
-  /** Waits, bounded, for the batches of these partitions and records what they decided. */
+  /**
+   * Waits, bounded, for the batches of these partitions and records what they decided; their
+   * windows are handed back undecided.
+   */
   private void finish(
       KafkaConsumer<byte[], byte[]> consumer, Collection<TopicPartition> partitions) {
+    partitions.forEach(windows::drop);
     long deadline = System.nanoTime() + closeTimeout.toNanos();
     for (TopicPartition partition : partitions) {
       PartitionBatch batch = batches.get(partition);
@@ -262,10 +356,13 @@ public final class MergeGate implements AutoCloseable {
     }
     settle(consumer);
     partitions.forEach(batches::remove);
+    partitions.forEach(queue::forget);
   }
 
   private void drain(KafkaConsumer<byte[], byte[]> consumer) {
-    finish(consumer, List.copyOf(batches.keySet()));
+    Set<TopicPartition> partitions = new HashSet<>(batches.keySet());
+    partitions.addAll(windows.partitions());
+    finish(consumer, partitions);
   }
 
   /** Lets batches of revoked partitions finish and commit before another gate takes them over. */
@@ -289,6 +386,8 @@ public final class MergeGate implements AutoCloseable {
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       for (TopicPartition partition : partitions) {
+        windows.drop(partition);
+        queue.forget(partition);
         PartitionBatch batch = batches.remove(partition);
         if (batch != null) {
           batch.cancel();
