@@ -104,6 +104,10 @@ class TwoGateOwnersTest {
     for (Candidate candidate : good) {
       List<UnitEvent> landed = landedEvents(candidate.key());
       assertThat(landed).as("LANDED events of %s", candidate.key()).hasSize(1);
+      assertThat(harness.events(candidate.key()))
+          .as("events of %s: no refusal that could overtake its landing", candidate.key())
+          .extracting(UnitEvent::status)
+          .containsOnly(UnitStatus.GATING, UnitStatus.LANDED);
       assertThat(subjects)
           .as("merges of %s on main", candidate.key())
           .filteredOn(("Land " + candidate.key() + " attempt 1")::equals)
