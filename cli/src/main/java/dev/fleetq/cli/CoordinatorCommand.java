@@ -7,6 +7,7 @@ import dev.fleetq.coordinator.api.HttpApi;
 import dev.fleetq.coordinator.gate.GateConfig;
 import dev.fleetq.coordinator.gate.MergeGate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,6 +38,15 @@ final class CoordinatorCommand implements Callable<Integer> {
       description = "Port of the HTTP API (env FLEETQ_HTTP_PORT; default ${DEFAULT-VALUE}).")
   int httpPort;
 
+  @Option(
+      names = "--gate-max-wait",
+      defaultValue = "${env:FLEETQ_GATE_MAX_WAIT:-PT2S}",
+      description =
+          "How long the gate keeps collecting a repository's requests after the first one before it"
+              + " tests them as one batch, ISO-8601; PT0S does not wait (env FLEETQ_GATE_MAX_WAIT;"
+              + " default ${DEFAULT-VALUE}).")
+  Duration gateMaxWait;
+
   @Override
   public Integer call() throws InterruptedException {
     if (!stack.reachable("coordinator")) {
@@ -52,7 +62,9 @@ final class CoordinatorCommand implements Callable<Integer> {
     HttpApi api = HttpApi.extension(ApiConfig.defaults(httpHost, httpPort));
     Coordinator coordinator =
         Coordinator.create(
-            config, Clock.systemUTC(), List.of(MergeGate.extension(GateConfig.defaults()), api));
+            config,
+            Clock.systemUTC(),
+            List.of(MergeGate.extension(GateConfig.defaults().withMaxWait(gateMaxWait)), api));
     coordinator.start();
     System.err.println("fleetq coordinator: HTTP API on " + httpHost + ":" + api.port());
     UntilSignalled.run("coordinator", coordinator);

@@ -2,6 +2,7 @@ package dev.fleetq.coordinator.api;
 
 import dev.fleetq.coordinator.Coordinator;
 import dev.fleetq.coordinator.CoordinatorConfig;
+import dev.fleetq.coordinator.gate.GateView;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -33,6 +34,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/jobs/{id}/units}: {@code {"jobId": ..., "units": [UnitState...]}}.
  *   <li>{@code POST /v1/jobs/{id}/cancel}: emits {@code JobEvent(CANCELLED)} to the events topic;
  *       {@code 202}, {@code 404} for an unknown job, {@code 409} for a job that already ended.
+ *   <li>{@code GET /v1/gate/{repoId}}: the CI gate's queue, baseline and recent verdicts for the
+ *       repository; {@code 404} for a repository the gate has never seen, {@code 400} for a
+ *       malformed id.
  *   <li>{@code GET /healthz}: {@code 200} while the process serves; {@code GET /readyz}: the
  *       coordinator's readiness, {@code 200} or {@code 503} saying what is not ready.
  *   <li>{@code GET /metrics}: the coordinator's Prometheus metrics, core and gate.
@@ -100,6 +104,7 @@ public final class HttpApi implements Coordinator.Extension, AutoCloseable {
               services.clock(),
               random)
           .mount(router);
+      new GateRoutes(new GateView(services.redis(), core.keys()), blocking).mount(router);
       new HealthRoutes(services.readiness(), blocking).mount(router);
       new MetricsRoute(services.metrics().registry(), blocking).mount(router);
       router.route().failureHandler(this::failed);

@@ -6,10 +6,8 @@ import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.unit.Reason;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,18 +54,28 @@ final class BatchGate {
   }
 
   /**
-   * Decides requests for one repository, in order; tells {@code gating} of each candidate it tests;
-   * it does not emit the verdicts. Two requests for the same unit are decided one after the other.
+   * Decides requests for one repository, for different units, in order; tells {@code gating} of
+   * each candidate it tests; it does not emit the verdicts. When main moves under its push (another
+   * owner of the repository may have landed some of these units), it fetches, checks the requests
+   * again and tests what is left on the new main.
+   *
+   * @throws IllegalArgumentException when two requests are for the same unit
    */
   List<Decision> decide(List<GateRequest> requests) {
+    if (requests.stream().map(GateRequest::key).distinct().count() != requests.size()) {
+      throw new IllegalArgumentException("a batch holds one request per unit");
+    }
     Verdicts verdicts = new Verdicts(requests, clock);
     RepoMirror mirror = gatekeeper.mirror(requests.get(0).repo());
-    List<Integer> later = new ArrayList<>();
-    List<Integer> pending = admit(verdicts, mirror, later);
+    List<Integer> pending = admit(verdicts, mirror);
     for (int attempt = 1; attempt <= landAttempts && !pending.isEmpty(); attempt++) {
       if (attempt > 1) {
         log.info("Main moved while {} candidates were being landed; testing again", pending.size());
         mirror.fetch();
+        pending = recheck(verdicts, mirror, pending);
+        if (pending.isEmpty()) {
+          break;
+        }
       }
       pending = round(verdicts, mirror, pending);
     }
@@ -82,26 +90,14 @@ final class BatchGate {
                       + " times in a row; the candidate was not landed."));
     }
     log.info("Decided {} requests with {} suite runs", requests.size(), verdicts.suiteRuns());
-    List<Decision> decisions = new ArrayList<>(verdicts.all());
-    if (!later.isEmpty()) {
-      List<Decision> again = decide(later.stream().map(verdicts::request).toList());
-      for (int i = 0; i < later.size(); i++) {
-        decisions.set(later.get(i), again.get(i));
-      }
-    }
-    return decisions;
+    return verdicts.all();
   }
 
   /** Checks each request; returns those to test, in order. */
-  private List<Integer> admit(Verdicts verdicts, RepoMirror mirror, List<Integer> later) {
+  private List<Integer> admit(Verdicts verdicts, RepoMirror mirror) {
     List<Integer> pending = new ArrayList<>();
-    Set<UnitKey> units = new HashSet<>();
     for (int index = 0; index < verdicts.size(); index++) {
       GateRequest request = verdicts.request(index);
-      if (!units.add(request.key())) {
-        later.add(index);
-        continue;
-      }
       Optional<Decision> decided = gatekeeper.check(request, mirror, verdicts.builder(index));
       if (decided.isPresent()) {
         verdicts.decide(index, decided.get());
@@ -111,6 +107,24 @@ final class BatchGate {
       }
     }
     return pending;
+  }
+
+  /**
+   * Checks the requests again after main moved: a unit that another owner landed meanwhile is
+   * decided as landed already; returns those still to test.
+   */
+  private List<Integer> recheck(Verdicts verdicts, RepoMirror mirror, List<Integer> pending) {
+    List<Integer> still = new ArrayList<>();
+    for (int index : pending) {
+      Optional<Decision> decided =
+          gatekeeper.check(verdicts.request(index), mirror, verdicts.builder(index));
+      if (decided.isPresent()) {
+        verdicts.decide(index, decided.get());
+      } else {
+        still.add(index);
+      }
+    }
+    return still;
   }
 
   /** Merges, tests and lands on the current main; returns what to try again as main moved. */
@@ -174,13 +188,10 @@ final class BatchGate {
       int index = chain.members().get(k);
       UnitKey unit = verdicts.request(index).key();
       if (!ledger.markLanded(unit, chain.heads().get(k))) {
+        // Another owner is landing the unit: back off, and let the next round's check settle it.
+        log.info("{} is being landed elsewhere; checking the batch again", unit);
         unmark(verdicts, chain, marked);
-        String other = ledger.landed(unit).orElse("another commit");
-        verdicts.decide(
-            index,
-            b ->
-                b.refuse(Reason.STALE_ATTEMPT, "The unit " + unit + " already landed as " + other));
-        return chain.members().stream().filter(i -> i != index).toList();
+        return chain.members();
       }
       marked.add(k);
     }

@@ -14,13 +14,23 @@ import java.util.List;
  * The gate's decision on one request: the verdict, and the detail of the event that reports it.
  * Immutable and thread-safe.
  *
+ * <p>A request for a unit that already landed (a duplicate delivery, or a second owner's copy of
+ * the request) is decided without an event: the landing's own {@code LANDED} event reports the
+ * unit, and a {@code RETRYING} for the same attempt could overtake it and fail a landed unit.
+ *
  * @param verdict the gate's verdict
  * @param detail the event's detail: for a landing, the landed commit on the first line and the
  *     fixed tests after it; for a refusal, what a person (or the next attempt's agent) needs to
  *     know; either ends with the gate's report (tests fixed, broken and flaky, suite runs, time)
  *     when the decision ran the suite
+ * @param announced whether the decision emits an event; false for a unit that already landed
  */
-record Decision(GateVerdict verdict, String detail) {
+record Decision(GateVerdict verdict, String detail, boolean announced) {
+
+  /** A decision that its event announces. */
+  Decision(GateVerdict verdict, String detail) {
+    this(verdict, detail, true);
+  }
 
   /** Collects what a decision needs while it is being made. Owned by one thread. */
   static final class Builder {
@@ -54,6 +64,23 @@ record Decision(GateVerdict verdict, String detail) {
       return new Decision(
           verdict(Outcome.REFUSED, reason, broken, fixed, null),
           detail + report(broken.size(), fixed.size()));
+    }
+
+    /**
+     * The decision on a request whose unit already landed as {@code commit}: recorded as a refusal
+     * ({@code STALE_ATTEMPT}), without an event.
+     */
+    Decision alreadyLanded(String commit) {
+      return new Decision(
+          verdict(Outcome.REFUSED, Reason.STALE_ATTEMPT, List.of(), List.of(), null),
+          "The unit "
+              + request.key()
+              + " already landed as "
+              + commit
+              + "; this request for attempt "
+              + request.attempt()
+              + " changes nothing.",
+          false);
     }
 
     Decision landed(String commit, List<String> fixed) {

@@ -23,6 +23,10 @@ import java.util.Objects;
  * @param flakeReruns how often the suite runs again, on the same merge, when a test regresses; a
  *     test that passes in one of those runs is flaky and blames no one; 0 turns re-runs off
  * @param maxBatch how many queued requests of a repository the gate merges and tests together
+ * @param maxWait how long the gate keeps collecting requests of a partition after the first one
+ *     arrived, while no repository among them has {@code maxBatch} requests, before it decides them
+ *     as a batch; waiting lets candidates pushed a little apart share one suite run. {@link
+ *     Duration#ZERO} is allowed and means "do not wait": a batch is what one poll returned
  */
 public record GateConfig(
     String groupId,
@@ -33,7 +37,8 @@ public record GateConfig(
     List<String> testGlobs,
     List<String> protectedGlobs,
     int flakeReruns,
-    int maxBatch) {
+    int maxBatch,
+    Duration maxWait) {
 
   /** The consumer group of a standard installation. */
   public static final String DEFAULT_GROUP_ID = "fleetq-gate";
@@ -79,7 +84,18 @@ public record GateConfig(
   /** The default {@link #maxBatch()}. */
   public static final int DEFAULT_MAX_BATCH = 16;
 
-  /** Checks every field; zero is an error, never a default. */
+  /**
+   * The default {@link #maxWait()}: short next to a suite run, long enough for a few workers that
+   * finish together to share one.
+   */
+  public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(2);
+
+  /** The longest {@link #maxWait()}: requests wait uncommitted in the gate's memory meanwhile. */
+  public static final Duration MAX_MAX_WAIT = Duration.ofMinutes(10);
+
+  /**
+   * Checks every field; zero is an error, never a default (a zero {@code maxWait} does not wait).
+   */
   public GateConfig {
     if (groupId == null || groupId.isBlank()) {
       throw new IllegalArgumentException("groupId must not be blank");
@@ -97,6 +113,11 @@ public record GateConfig(
       throw new IllegalArgumentException("flakeReruns must not be negative, got " + flakeReruns);
     }
     requireAtLeastOne(maxBatch, "maxBatch");
+    Objects.requireNonNull(maxWait, "maxWait");
+    if (maxWait.isNegative() || maxWait.compareTo(MAX_MAX_WAIT) > 0) {
+      throw new IllegalArgumentException(
+          "maxWait must be from PT0S (do not wait) to " + MAX_MAX_WAIT + ", got " + maxWait);
+    }
   }
 
   /** The standard configuration. */
@@ -110,7 +131,8 @@ public record GateConfig(
         DEFAULT_TEST_GLOBS,
         DEFAULT_PROTECTED_GLOBS,
         DEFAULT_FLAKE_RERUNS,
-        DEFAULT_MAX_BATCH);
+        DEFAULT_MAX_BATCH,
+        DEFAULT_MAX_WAIT);
   }
 
   /** The same configuration with another consumer group, as tests use. */
@@ -124,7 +146,8 @@ public record GateConfig(
         testGlobs,
         protectedGlobs,
         flakeReruns,
-        maxBatch);
+        maxBatch,
+        maxWait);
   }
 
   /** The same configuration with another retry policy for unexpected failures. */
@@ -138,7 +161,8 @@ public record GateConfig(
         testGlobs,
         protectedGlobs,
         flakeReruns,
-        maxBatch);
+        maxBatch,
+        maxWait);
   }
 
   /** The same configuration with other test and protected paths; empty lists turn a check off. */
@@ -152,7 +176,8 @@ public record GateConfig(
         newTestGlobs,
         newProtectedGlobs,
         flakeReruns,
-        maxBatch);
+        maxBatch,
+        maxWait);
   }
 
   /** The same configuration with another number of re-runs of a regressed suite. */
@@ -166,7 +191,8 @@ public record GateConfig(
         testGlobs,
         protectedGlobs,
         reruns,
-        maxBatch);
+        maxBatch,
+        maxWait);
   }
 
   /** The same configuration with another batch size. */
@@ -180,7 +206,26 @@ public record GateConfig(
         testGlobs,
         protectedGlobs,
         flakeReruns,
-        batch);
+        batch,
+        maxWait);
+  }
+
+  /**
+   * The same configuration with another wait for more requests; {@link Duration#ZERO} does not
+   * wait.
+   */
+  public GateConfig withMaxWait(Duration wait) {
+    return new GateConfig(
+        groupId,
+        landAttempts,
+        failureAttempts,
+        failureBackoff,
+        threads,
+        testGlobs,
+        protectedGlobs,
+        flakeReruns,
+        maxBatch,
+        wait);
   }
 
   private static void requireAtLeastOne(int value, String name) {

@@ -3,9 +3,12 @@ package dev.fleetq.coordinator.gate;
 import dev.fleetq.model.id.RepoId;
 import dev.fleetq.model.id.UnitKey;
 import dev.fleetq.model.state.RedisKeys;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.redisson.api.RBucket;
+import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.LongCodec;
 import org.redisson.client.codec.StringCodec;
@@ -18,15 +21,35 @@ import org.redisson.client.codec.StringCodec;
  * written as plain strings ({@link StringCodec}), like every value the coordinator keeps. Each call
  * is bounded by the Redisson client's own command timeout and retries.
  *
+ * <p>A landing mark is first a lease: it is set with a time to live ({@code landingLease}) before
+ * the push of main and made permanent ({@link #confirmLanded}) once the landing's {@code LANDED}
+ * event is acknowledged. So a mark that still expires belongs to a landing in progress, by this
+ * gate or another owner, or to one that died on the way; it disappears by itself after the lease.
+ *
  * <p>Thread-safe: each call is one Redis command.
  */
 final class GateLedger {
+  private static final String PERSIST_IF_EQUAL =
+      "if redis.call('get', KEYS[1]) == ARGV[1] then "
+          + "redis.call('persist', KEYS[1]); return 1 end; return 0";
+
   private final RedissonClient redis;
   private final RedisKeys keys;
+  private final Duration landingLease;
 
-  GateLedger(RedissonClient redis, RedisKeys keys) {
+  /**
+   * @param landingLease how long a landing mark lives until it is confirmed: longer than a
+   *     landing's push and the report of its batch take
+   */
+  GateLedger(RedissonClient redis, RedisKeys keys, Duration landingLease) {
     this.redis = redis;
     this.keys = keys;
+    this.landingLease = landingLease;
+  }
+
+  /** How long an unconfirmed landing mark lives. */
+  Duration landingLease() {
+    return landingLease;
   }
 
   /** The unit's current attempt, or empty when the publisher has recorded none. */
@@ -48,9 +71,41 @@ final class GateLedger {
     return Optional.ofNullable(bucket(keys.landed(unit)).get());
   }
 
-  /** Marks the unit landed as {@code commit}; false when it was already marked. */
+  /** The unit's landing mark with whether it is confirmed, or empty when it has none. */
+  Optional<Mark> mark(UnitKey unit) {
+    RBucket<String> bucket = bucket(keys.landed(unit));
+    String commit = bucket.get();
+    if (commit == null) {
+      return Optional.empty();
+    }
+    long ttl = bucket.remainTimeToLive();
+    // -2: it expired or was removed between the two reads.
+    return ttl == -2 ? Optional.empty() : Optional.of(new Mark(commit, ttl == -1));
+  }
+
+  /**
+   * Marks the unit landed as {@code commit}, for the landing lease; false when it was already
+   * marked.
+   */
   boolean markLanded(UnitKey unit, String commit) {
-    return bucket(keys.landed(unit)).setIfAbsent(commit);
+    return bucket(keys.landed(unit)).setIfAbsent(commit, landingLease);
+  }
+
+  /**
+   * Makes the mark permanent if it still names {@code commit}: the landing is reported. False when
+   * it names another commit or expired.
+   */
+  boolean confirmLanded(UnitKey unit, String commit) {
+    Long done =
+        redis
+            .getScript(StringCodec.INSTANCE)
+            .eval(
+                RScript.Mode.READ_WRITE,
+                PERSIST_IF_EQUAL,
+                RScript.ReturnType.LONG,
+                List.of(keys.landed(unit)),
+                commit);
+    return done != null && done == 1L;
   }
 
   /** Removes the mark if it still says {@code commit}: that landing did not reach main. */
@@ -62,6 +117,14 @@ final class GateLedger {
   long recordFlake(RepoId repo, String test) {
     return redis.<String, Long>getMap(keys.flakes(repo), LongCodec.INSTANCE).addAndGet(test, 1L);
   }
+
+  /**
+   * A unit's landing mark.
+   *
+   * @param commit the commit the unit landed, or is landing, as
+   * @param confirmed whether the landing is reported; otherwise the mark is a lease
+   */
+  record Mark(String commit, boolean confirmed) {}
 
   private RBucket<String> bucket(String key) {
     return redis.getBucket(key, StringCodec.INSTANCE);

@@ -3,21 +3,25 @@ package dev.fleetq.coordinator.gate;
 import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.gate.GateVerdict;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.function.IntSupplier;
 
 /**
  * The gate's metrics, in the coordinator's registry: verdicts by outcome ({@code LANDED} or the
  * refusal's reason), landings and refusals per worker (the gate alone knows them, so it counts them
  * for the worker that pushed: {@code fleetq_units_landed_total{worker}} is the fleet's throughput
- * per agent), suite runs, flaky tests, and batch sizes. Labels are worker ids and enum names, never
- * unit ids.
+ * per agent), suite runs, flaky tests, batch sizes and the queue's depth. A request decided without
+ * an event (a duplicate for a unit another owner landed) is not counted. Labels are worker ids and
+ * enum names, never unit ids.
  *
  * <p>Thread-safe.
  */
 final class GateMetrics {
   private static final double[] BATCH_BOUNDS = {1, 2, 4, 8, 16, 32, 64};
 
+  private final PrometheusRegistry registry;
   private final Counter verdicts;
   private final Counter landed;
   private final Counter refused;
@@ -26,6 +30,7 @@ final class GateMetrics {
   private final Histogram batchSize;
 
   GateMetrics(PrometheusRegistry registry) {
+    this.registry = registry;
     this.verdicts =
         Counter.builder()
             .name("fleetq_gate_verdicts_total")
@@ -64,6 +69,15 @@ final class GateMetrics {
     verdicts.initLabelValues(GateVerdict.Outcome.LANDED.name());
     suiteRuns.initLabelValues();
     flakes.initLabelValues();
+  }
+
+  /** Reports {@code depth}, read at each scrape, as the gate's queue depth. */
+  void watchQueue(IntSupplier depth) {
+    GaugeWithCallback.builder()
+        .name("fleetq_gate_queue_depth")
+        .help("Gate requests this gate has read and not yet decided, of every repository.")
+        .callback(callback -> callback.call(depth.getAsInt()))
+        .register(registry);
   }
 
   void verdict(GateRequest request, GateVerdict verdict) {

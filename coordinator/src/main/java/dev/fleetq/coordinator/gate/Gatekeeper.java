@@ -8,11 +8,15 @@ import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.unit.Reason;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,16 +27,21 @@ import org.slf4j.LoggerFactory;
  * candidate already in main's history (a second owner landed it first) is recorded as landed
  * without testing it again. The {@link BatchGate} merges, tests and lands what passes these checks.
  *
- * <p><b>Landing order.</b> {@code landed:{unitKey}} is set with {@code SETNX} before the push and
- * removed again (compare-and-delete) when the push does not happen. If a process dies between the
- * two, the mark names a commit that is not on main; the next request for the unit sees that and
- * clears it rather than refusing.
+ * <p><b>Landing order.</b> {@code landed:{unitKey}} is set with {@code SETNX} and a lease before
+ * the push, removed again (compare-and-delete) when the push does not happen, and confirmed (made
+ * permanent) once the {@code LANDED} event is acknowledged. A request that finds an unconfirmed
+ * mark waits until it settles, bounded by the mark's lease: confirmed means the unit landed (the
+ * request is a duplicate and gets no event), gone means that landing failed or died and the request
+ * is decided as usual. So a second owner of the repository never clears or overtakes a landing in
+ * progress. A confirmed mark naming a commit that is not on main (main was rewritten outside
+ * fleetq) is cleared.
  *
  * <p>Not thread-safe per repository: the gate calls it for one batch of a repository at a time, on
  * an executor thread; it blocks while git and the tests run.
  */
 final class Gatekeeper {
   private static final Logger log = LoggerFactory.getLogger(Gatekeeper.class);
+  private static final Duration SETTLE_POLL = Duration.ofMillis(200);
 
   private final GateLedger ledger;
   private final Baselines baselines;
@@ -40,8 +49,13 @@ final class Gatekeeper {
   private final SuiteRunner suites;
   private final ChangeGuard guard;
   private final Path workDir;
+  private final Pause pause;
   private final Clock clock;
 
+  /**
+   * @param pause waits between two looks at a landing in progress; it throws {@link
+   *     java.util.concurrent.CancellationException} when the gate closes
+   */
   Gatekeeper(
       GateLedger ledger,
       Baselines baselines,
@@ -49,7 +63,9 @@ final class Gatekeeper {
       SuiteRunner suites,
       ChangeGuard guard,
       Path workDir,
+      Pause pause,
       Clock clock) {
+    this.pause = pause;
     this.ledger = ledger;
     this.baselines = baselines;
     this.git = git;
@@ -73,12 +89,9 @@ final class Gatekeeper {
     if (current.isEmpty() || current.getAsLong() != request.attempt()) {
       return Optional.of(decision.refuse(Reason.STALE_ATTEMPT, Refusals.stale(request, current)));
     }
-    Optional<String> landed = clearUnfinishedLanding(request, mirror);
+    Optional<String> landed = settledLanding(request, mirror);
     if (landed.isPresent()) {
-      return Optional.of(
-          decision.refuse(
-              Reason.STALE_ATTEMPT,
-              "The unit " + request.key() + " already landed as " + landed.get()));
+      return Optional.of(decision.alreadyLanded(landed.get()));
     }
     String main = mirror.mainHead();
     String candidate = request.candidateCommit();
@@ -157,32 +170,72 @@ final class Gatekeeper {
   }
 
   /**
-   * The unit's landed commit if it really is on main; a mark naming a commit that never reached
-   * main is left over from a landing that died before its push, and is cleared.
+   * The unit's landed commit once any landing in progress has settled, if it really is on main;
+   * empty when the unit has not landed.
    */
-  private Optional<String> clearUnfinishedLanding(GateRequest request, RepoMirror mirror) {
-    Optional<String> landed = ledger.landed(request.key());
-    if (landed.isEmpty() || mirror.isAncestor(landed.get(), mirror.mainHead())) {
-      return landed;
+  private Optional<String> settledLanding(GateRequest request, RepoMirror mirror) {
+    long deadline = System.nanoTime() + ledger.landingLease().multipliedBy(2).toNanos();
+    Optional<GateLedger.Mark> mark = ledger.mark(request.key());
+    if (mark.isPresent() && !mark.get().confirmed()) {
+      log.info(
+          "{} is being landed as {}; waiting for that landing to settle",
+          request.key(),
+          Refusals.shortSha(mark.get().commit()));
+    }
+    while (mark.isPresent() && !mark.get().confirmed()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException(
+            "the landing of " + request.key() + " did not settle within its lease");
+      }
+      pause.pause(SETTLE_POLL);
+      mark = ledger.mark(request.key());
+    }
+    if (mark.isEmpty()) {
+      return Optional.empty();
+    }
+    String commit = mark.get().commit();
+    if (mirror.isAncestor(commit, mirror.mainHead())
+        || mirror.fetch().isAncestor(commit, mirror.mainHead())) {
+      return Optional.of(commit);
     }
     log.warn(
         "{} is marked landed as {}, which is not on main; clearing the mark",
         request.key(),
-        landed.get());
-    ledger.unmarkLanded(request.key(), landed.get());
+        commit);
+    ledger.unmarkLanded(request.key(), commit);
     return Optional.empty();
   }
 
   private Decision recordAlreadyOnMain(
       GateRequest request, String main, Decision.Builder decision) {
     if (!ledger.markLanded(request.key(), main)) {
-      return decision.refuse(
-          Reason.STALE_ATTEMPT,
-          "The unit "
-              + request.key()
-              + " already landed as "
-              + ledger.landed(request.key()).orElse(main));
+      return decision.alreadyLanded(ledger.landed(request.key()).orElse(main));
     }
     return decision.landed(main, List.of());
+  }
+
+  /** Waits between two looks at a landing in progress. */
+  @FunctionalInterface
+  interface Pause {
+    /**
+     * Waits for {@code time}.
+     *
+     * @throws java.util.concurrent.CancellationException when the gate closes meanwhile
+     */
+    void pause(Duration time);
+
+    /** A pause that the gate's closing latch cuts short. */
+    static Pause until(CountDownLatch closing) {
+      return time -> {
+        try {
+          if (closing.await(time.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new CancellationException("the gate closed");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new CancellationException("interrupted");
+        }
+      };
+    }
   }
 }

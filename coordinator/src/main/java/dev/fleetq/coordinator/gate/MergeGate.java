@@ -4,7 +4,6 @@ import dev.fleetq.coordinator.Coordinator;
 import dev.fleetq.coordinator.CoordinatorConfig;
 import dev.fleetq.coordinator.kafka.DeadLetters;
 import dev.fleetq.coordinator.kafka.EventLog;
-import dev.fleetq.coordinator.kafka.KafkaClients;
 import dev.fleetq.coordinator.plan.Baselines;
 import dev.fleetq.exec.git.Git;
 import dev.fleetq.exec.sandbox.Sandbox;
@@ -12,26 +11,14 @@ import dev.fleetq.model.unit.UnitStatus;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,14 +34,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Requests arrive on the gate topic keyed by repository, so each repository lives on one
  * partition and the consumer group {@link GateConfig#groupId()} gives each partition, hence each
- * repository, one owning gate. One poll thread owns the {@link KafkaConsumer}: it hands the records
- * of a partition to a bounded executor as one batch, pauses the partition until the batch is done
- * (so requests of a repository are decided in order, up to {@link GateConfig#maxBatch()} of them
- * merged and tested together by the {@code BatchGate}), and keeps polling meanwhile so that long
- * test runs never cost the group membership. The offsets of each decided chunk are committed by the
- * poll thread right after its verdict events are acknowledged by the broker; a request whose
- * verdict is not recorded (the gate closed, or Kafka is unreachable) is read again, by this gate or
- * by the partition's next owner, and the attempt and landing fences make that safe.
+ * repository, one owning gate. One poll thread owns the {@link KafkaConsumer}: it collects the
+ * records of each partition in a window ({@code BatchWindows}) until one repository has {@link
+ * GateConfig#maxBatch()} requests or {@link GateConfig#maxWait()} passed since the first, then
+ * hands the window to a bounded executor as one batch. One batch per partition is in flight at a
+ * time, so requests of a repository are decided in order, up to {@code maxBatch} of them merged and
+ * tested together by the {@code BatchGate}; the next window collects meanwhile, and its partition
+ * is paused only when the window is full. The poll thread keeps polling, so that long test runs
+ * never cost the group membership. The offsets of each decided chunk are committed by the poll
+ * thread right after its verdict events are acknowledged by the broker; a request whose verdict is
+ * not recorded (the gate closed, or Kafka is unreachable) is read again, by this gate or by the
+ * partition's next owner, and the attempt and landing fences make that safe. Requests read and not
+ * yet decided are the gate's {@code GateQueue}.
+ *
+ * <p><b>Two owners.</b> Partition ownership is what normally makes one gate own a repository, but a
+ * rebalance, or two gates in different consumer groups, can give a repository two owners at once.
+ * Neither can break main: the push of main is a compare-and-swap, a unit is marked landed ({@code
+ * SETNX}) before its push, and a gate that finds a landing of the unit in progress waits for it to
+ * settle (see {@code Gatekeeper}), so each unit lands once and reports {@code LANDED} once.
  *
  * <p>{@link #close()} stops it: it stops taking requests, lets the ones in flight finish for up to
  * the coordinator's shutdown timeout, kills the rest, commits and leaves the group. The clients are
@@ -67,17 +64,11 @@ public final class MergeGate implements AutoCloseable {
   private static final Git.Identity IDENTITY =
       new Git.Identity("fleetq gate", "gate@fleetq.invalid");
 
-  private final GateConfig config;
-  private final CoordinatorConfig core;
   private final Duration closeTimeout;
-  private final RequestHandler handler;
+  private final GateQueue queue;
   private final ExecutorService executor;
   private final Thread pollThread;
   private final CountDownLatch closing = new CountDownLatch(1);
-  private final Queue<PartitionBatch.Progress> progress = new ConcurrentLinkedQueue<>();
-
-  /** Batches in flight by partition; touched only by the poll thread. */
-  private final Map<TopicPartition, PartitionBatch> batches = new HashMap<>();
 
   /**
    * The gate as an extension of the coordinator, started after its core and closed before it.
@@ -118,11 +109,9 @@ public final class MergeGate implements AutoCloseable {
       GateMetrics metrics,
       Sandbox sandbox,
       Clock clock) {
-    this.config = config;
-    this.core = core;
     this.closeTimeout = core.shutdownTimeout();
     Path workDir = core.workDir().toAbsolutePath().resolve("gate");
-    GateLedger ledger = new GateLedger(redis, core.keys());
+    GateLedger ledger = new GateLedger(redis, core.keys(), landingLease(config, core));
     SuiteRunner suites = new SuiteRunner(sandbox, workDir, metrics);
     Gatekeeper gatekeeper =
         new Gatekeeper(
@@ -132,6 +121,7 @@ public final class MergeGate implements AutoCloseable {
             suites,
             new ChangeGuard(config),
             workDir,
+            Gatekeeper.Pause.until(closing),
             clock);
     BatchGate gates =
         new BatchGate(
@@ -144,9 +134,20 @@ public final class MergeGate implements AutoCloseable {
                     request, UnitStatus.GATING, null, "testing " + request.candidateCommit()),
             config.landAttempts(),
             clock);
-    this.handler =
+    this.queue = new GateQueue(redis, core.keys(), clock);
+    metrics.watchQueue(queue::size);
+    RequestHandler handler =
         new RequestHandler(
-            gates, events, metrics, config.failureAttempts(), config.failureBackoff(), closing);
+            gates,
+            events,
+            metrics,
+            ledger,
+            queue,
+            new VerdictLog(redis, core.keys()),
+            clock,
+            config.failureAttempts(),
+            config.failureBackoff(),
+            closing);
     AtomicInteger threads = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
@@ -156,7 +157,32 @@ public final class MergeGate implements AutoCloseable {
             TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(),
             task -> new Thread(task, "fleetq-gate-" + threads.incrementAndGet()));
-    this.pollThread = new Thread(this::pollLoop, "fleetq-gate-poll");
+    PollLoop loop =
+        new PollLoop(
+            config,
+            core,
+            handler,
+            queue,
+            new BatchWindows(config.maxBatch(), config.maxWait()),
+            executor,
+            closing,
+            clock);
+    this.pollThread = new Thread(loop::run, "fleetq-gate-poll");
+  }
+
+  /**
+   * How long a landing mark lives unconfirmed: the push of main and the fetch after a refused one,
+   * then the report of every verdict of a full batch.
+   */
+  private static Duration landingLease(GateConfig config, CoordinatorConfig core) {
+    return core.gitTimeout()
+        .multipliedBy(2)
+        .plus(core.kafkaTimeout().multipliedBy(config.maxBatch()));
+  }
+
+  /** How many requests this gate has read and not yet decided, of every repository. */
+  int queued() {
+    return queue.size();
   }
 
   /** Starts polling the gate topic; returns at once. */
@@ -182,121 +208,6 @@ public final class MergeGate implements AutoCloseable {
     }
     if (pollThread.isAlive()) {
       log.warn("The gate's poll thread did not stop within {}", closeTimeout.multipliedBy(2));
-    }
-  }
-
-  private void pollLoop() {
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        KafkaClients.consumer(core, config.groupId(), "fleetq-gate")) {
-      consumer.subscribe(List.of(core.topics().gate()), new Rebalance(consumer));
-      try {
-        while (closing.getCount() > 0) {
-          ConsumerRecords<byte[], byte[]> records = consumer.poll(core.pollTimeout());
-          dispatch(consumer, records);
-          settle(consumer);
-        }
-      } finally {
-        drain(consumer);
-        consumer.close(CloseOptions.timeout(closeTimeout));
-      }
-    } catch (RuntimeException e) {
-      log.error("The gate's poll loop failed; the gate stops", e);
-    } finally {
-      executor.shutdownNow();
-    }
-  }
-
-  /** Hands each partition's new records to the executor as one batch and pauses the partition. */
-  private void dispatch(
-      KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records) {
-    for (TopicPartition partition : records.partitions()) {
-      consumer.pause(List.of(partition));
-      PartitionBatch batch =
-          new PartitionBatch(
-              partition,
-              records.records(partition),
-              handler,
-              () -> closing.getCount() == 0,
-              progress,
-              config.maxBatch());
-      batches.put(partition, batch);
-      batch.start(executor);
-    }
-  }
-
-  /** Commits decided requests and resumes partitions whose batch is done; on the poll thread. */
-  private void settle(KafkaConsumer<byte[], byte[]> consumer) {
-    PartitionBatch.Progress step;
-    while ((step = progress.poll()) != null) {
-      TopicPartition partition = step.batch().partition();
-      // A batch that was given up on (its partition revoked or lost) no longer speaks for it.
-      boolean current =
-          batches.get(partition) == step.batch() && consumer.assignment().contains(partition);
-      if (current && !step.done()) {
-        commit(consumer, partition, step.nextOffset());
-      } else if (current) {
-        batches.remove(partition);
-        // Records after the last decided one were fetched but not decided: read them again.
-        consumer.seek(partition, step.nextOffset());
-        consumer.resume(List.of(partition));
-      }
-    }
-  }
-
-  private void commit(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long next) {
-    try {
-      consumer.commitSync(Map.of(partition, new OffsetAndMetadata(next)), core.kafkaTimeout());
-    } catch (KafkaException e) {
-      // The request is decided again by whoever reads it next; the fences make that safe.
-      log.warn("Could not commit {} at {}: {}", partition, next, e.toString());
-    }
-  }
-
-  /** Waits, bounded, for the batches of these partitions and records what they decided. */
-  private void finish(
-      KafkaConsumer<byte[], byte[]> consumer, Collection<TopicPartition> partitions) {
-    long deadline = System.nanoTime() + closeTimeout.toNanos();
-    for (TopicPartition partition : partitions) {
-      PartitionBatch batch = batches.get(partition);
-      if (batch != null) {
-        batch.stop();
-        batch.await(deadline);
-      }
-    }
-    settle(consumer);
-    partitions.forEach(batches::remove);
-  }
-
-  private void drain(KafkaConsumer<byte[], byte[]> consumer) {
-    finish(consumer, List.copyOf(batches.keySet()));
-  }
-
-  /** Lets batches of revoked partitions finish and commit before another gate takes them over. */
-  private final class Rebalance implements ConsumerRebalanceListener {
-    private final KafkaConsumer<byte[], byte[]> consumer;
-
-    Rebalance(KafkaConsumer<byte[], byte[]> consumer) {
-      this.consumer = consumer;
-    }
-
-    @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      finish(consumer, partitions);
-    }
-
-    @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      log.info("The gate owns {}", partitions);
-    }
-
-    @Override
-    public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      for (TopicPartition partition : partitions) {
-        PartitionBatch batch = batches.remove(partition);
-        if (batch != null) {
-          batch.cancel();
-        }
-      }
     }
   }
 }

@@ -1,6 +1,9 @@
 package dev.fleetq.coordinator.gate;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -15,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The records of one partition from one poll, decided in order on an executor thread, up to {@code
- * maxBatch} records at a time (the requests of each repository among them form one batch). It
- * reports each decided chunk and its own end to a queue that the poll thread drains, so that only
- * the poll thread touches the consumer.
+ * The records of one partition's {@link BatchWindows window}, decided in order on an executor
+ * thread, in chunks with up to {@code maxBatch} requests of each repository (the requests of each
+ * repository in a chunk form one batch). It reports each decided chunk and its own end to a queue
+ * that the poll thread drains, so that only the poll thread touches the consumer.
  *
  * <p>Thread model: {@link #run()} runs on one executor thread; {@link #start}, {@link #stop()},
  * {@link #await} and {@link #cancel()} are called by the poll thread.
@@ -54,6 +57,11 @@ final class PartitionBatch {
     return partition;
   }
 
+  /** The offset after the batch's last record: where the partition's next window starts. */
+  long endOffset() {
+    return records.get(records.size() - 1).offset() + 1;
+  }
+
   void start(ExecutorService executor) {
     future = executor.submit(this::run);
   }
@@ -85,12 +93,10 @@ final class PartitionBatch {
   private void run() {
     long next = records.get(0).offset();
     try {
-      for (int from = 0; from < records.size(); from += maxBatch) {
+      for (List<ConsumerRecord<byte[], byte[]>> chunk : chunks()) {
         if (stopped || closing.getAsBoolean()) {
           return;
         }
-        List<ConsumerRecord<byte[], byte[]>> chunk =
-            records.subList(from, Math.min(records.size(), from + maxBatch));
         handler.handle(chunk);
         next = chunk.get(chunk.size() - 1).offset() + 1;
         progress.add(new Progress(this, next, false));
@@ -103,6 +109,23 @@ final class PartitionBatch {
     } finally {
       progress.add(new Progress(this, next, true));
     }
+  }
+
+  /** The records in order, cut before a record that would give its repository too many. */
+  private List<List<ConsumerRecord<byte[], byte[]>>> chunks() {
+    List<List<ConsumerRecord<byte[], byte[]>>> chunks = new ArrayList<>();
+    Map<String, Integer> inChunk = new HashMap<>();
+    int from = 0;
+    for (int i = 0; i < records.size(); i++) {
+      if (inChunk.merge(BatchWindows.repoOf(records.get(i)), 1, Integer::sum) > maxBatch) {
+        chunks.add(records.subList(from, i));
+        from = i;
+        inChunk.clear();
+        inChunk.put(BatchWindows.repoOf(records.get(i)), 1);
+      }
+    }
+    chunks.add(records.subList(from, records.size()));
+    return chunks;
   }
 
   /**

@@ -4,12 +4,15 @@ import dev.fleetq.coordinator.LogContext;
 import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.gate.GateVerdict;
 import dev.fleetq.model.id.RepoId;
+import dev.fleetq.model.id.UnitKey;
 import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitStatus;
 import dev.fleetq.model.wire.InvalidMessageException;
 import dev.fleetq.model.wire.Json;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +29,11 @@ import org.slf4j.LoggerFactory;
  * not a valid {@link GateRequest} goes to the dead-letter topic), lets the {@link BatchGate} decide
  * the requests of each repository as one batch, and emits the verdict's event: {@code LANDED} with
  * the landed commit on the first line of its detail, or {@code RETRYING} with the reason and the
- * refusal in its detail. The full {@link GateVerdict} is logged as JSON.
+ * refusal in its detail, then records the verdict in the {@link VerdictLog} and takes the request
+ * off the {@link GateQueue}. A unit that lands is confirmed in the {@link GateLedger} only after
+ * its {@code LANDED} event is acknowledged, so a landing whose report was lost is told apart from
+ * one that was reported. A repository's requests for the same unit are decided one after the other,
+ * so that the second sees the first's landing.
  *
  * <p>A decision that fails for an unexpected reason (Redis, Kafka or the origin unreachable) is
  * tried again after a pause, a bounded number of times; then the record is dead-lettered and the
@@ -42,6 +49,10 @@ final class RequestHandler {
   private final BatchGate gates;
   private final GateEvents events;
   private final GateMetrics metrics;
+  private final GateLedger ledger;
+  private final GateQueue queue;
+  private final VerdictLog verdicts;
+  private final Clock clock;
   private final int failureAttempts;
   private final Duration failureBackoff;
   private final CountDownLatch closing;
@@ -53,12 +64,20 @@ final class RequestHandler {
       BatchGate gates,
       GateEvents events,
       GateMetrics metrics,
+      GateLedger ledger,
+      GateQueue queue,
+      VerdictLog verdicts,
+      Clock clock,
       int failureAttempts,
       Duration failureBackoff,
       CountDownLatch closing) {
     this.gates = gates;
     this.events = events;
     this.metrics = metrics;
+    this.ledger = ledger;
+    this.queue = queue;
+    this.verdicts = verdicts;
+    this.clock = clock;
     this.failureAttempts = failureAttempts;
     this.failureBackoff = failureBackoff;
     this.closing = closing;
@@ -89,7 +108,23 @@ final class RequestHandler {
             });
       }
     }
-    byRepo.values().forEach(this::decideBatch);
+    for (List<Pending> requests : byRepo.values()) {
+      waves(requests).forEach(this::decideBatch);
+    }
+  }
+
+  /** The requests in order, split so that no unit is twice in one batch. */
+  private static List<List<Pending>> waves(List<Pending> requests) {
+    List<List<Pending>> waves = new ArrayList<>();
+    Map<UnitKey, Integer> seen = new HashMap<>();
+    for (Pending pending : requests) {
+      int wave = seen.merge(pending.request().key(), 1, Integer::sum) - 1;
+      if (wave == waves.size()) {
+        waves.add(new ArrayList<>());
+      }
+      waves.get(wave).add(pending);
+    }
+    return waves;
   }
 
   private void decideBatch(List<Pending> batch) {
@@ -116,31 +151,60 @@ final class RequestHandler {
                   "The gate could not test the candidate: " + e.last().getMessage());
               return null;
             });
+        Decision gaveUp =
+            new Decision.Builder(pending.request(), clock.instant(), clock)
+                .refuse(Reason.PUSH_FAILED, "The gate could not test the candidate.");
+        recorded(pending, gaveUp.verdict());
       }
       return;
     }
     metrics.batch(batch.size());
     for (int i = 0; i < batch.size(); i++) {
-      GateRequest request = requests.get(i);
+      Pending pending = batch.get(i);
       Decision decision = decisions.get(i);
-      LogContext.inUnit(request.key(), () -> report(request, decision));
+      LogContext.inUnit(pending.request().key(), () -> report(pending, decision));
     }
   }
 
-  private void report(GateRequest request, Decision decision) {
+  private void report(Pending pending, Decision decision) {
+    GateRequest request = pending.request();
     GateVerdict verdict = decision.verdict();
-    retrying(
-        "reporting the verdict on " + request.key(),
-        () -> {
-          if (verdict.outcome() == GateVerdict.Outcome.LANDED) {
-            events.emit(request, UnitStatus.LANDED, null, decision.detail());
-          } else {
-            events.emit(request, UnitStatus.RETRYING, verdict.reason(), decision.detail());
-          }
-          return null;
-        });
-    metrics.verdict(request, verdict);
-    log.info("Gate verdict {}", Json.encodeToString(verdict));
+    if (decision.announced()) {
+      retrying(
+          "reporting the verdict on " + request.key(),
+          () -> {
+            if (verdict.outcome() == GateVerdict.Outcome.LANDED) {
+              events.emit(request, UnitStatus.LANDED, null, decision.detail());
+            } else {
+              events.emit(request, UnitStatus.RETRYING, verdict.reason(), decision.detail());
+            }
+            return null;
+          });
+      metrics.verdict(request, verdict);
+    }
+    if (verdict.outcome() == GateVerdict.Outcome.LANDED) {
+      confirm(request, verdict.landedCommit());
+    }
+    recorded(pending, verdict);
+  }
+
+  /**
+   * Confirms a reported landing. When this fails the mark expires after its lease, and the next
+   * request for the unit reports the landing again: a second {@code LANDED}, which changes nothing.
+   */
+  private void confirm(GateRequest request, String commit) {
+    try {
+      if (!ledger.confirmLanded(request.key(), commit)) {
+        log.warn("The landing mark of {} no longer names {}", request.key(), commit);
+      }
+    } catch (RuntimeException e) {
+      log.warn("Could not confirm the landing of {}: {}", request.key(), e.toString());
+    }
+  }
+
+  private void recorded(Pending pending, GateVerdict verdict) {
+    verdicts.record(verdict);
+    queue.decided(pending.record(), pending.request().repoId());
   }
 
   /** A decoded request and the record it came in. */

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,7 @@ class BatchGatePropertyTest {
 
   /** A batch gate on the harness's Redis, with re-runs of regressed suites. */
   static BatchGate batchGate(Harness harness, Path workDir, int flakeReruns) {
-    GateLedger ledger = new GateLedger(harness.redis(), harness.keys());
+    GateLedger ledger = new GateLedger(harness.redis(), harness.keys(), Duration.ofMinutes(1));
     GateMetrics metrics = new GateMetrics(new PrometheusRegistry());
     SuiteRunner suites = new SuiteRunner(new ProcessSandbox(), workDir, metrics);
     Clock clock = Clock.systemUTC();
@@ -85,6 +86,7 @@ class BatchGatePropertyTest {
             suites,
             new ChangeGuard(GateConfig.defaults()),
             workDir,
+            Gatekeeper.Pause.until(new CountDownLatch(1)),
             clock);
     return new BatchGate(
         gatekeeper,

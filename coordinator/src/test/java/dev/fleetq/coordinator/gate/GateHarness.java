@@ -1,5 +1,6 @@
 package dev.fleetq.coordinator.gate;
 
+import dev.fleetq.coordinator.Coordinator;
 import dev.fleetq.coordinator.plan.Baselines;
 import dev.fleetq.coordinator.testing.Harness;
 import dev.fleetq.coordinator.testing.TopicTail;
@@ -9,6 +10,7 @@ import dev.fleetq.exec.git.Git;
 import dev.fleetq.exec.testing.ExampleRepo;
 import dev.fleetq.exec.testing.ScriptedAgent;
 import dev.fleetq.model.gate.GateRequest;
+import dev.fleetq.model.gate.GateVerdict;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.RepoId;
 import dev.fleetq.model.id.UnitId;
@@ -17,6 +19,7 @@ import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.model.job.GateSpec;
 import dev.fleetq.model.job.RepoSpec;
 import dev.fleetq.model.state.GateBaseline;
+import dev.fleetq.model.state.QueuedRequest;
 import dev.fleetq.model.state.RedisKeys;
 import dev.fleetq.model.unit.UnitEvent;
 import dev.fleetq.model.unit.UnitStatus;
@@ -27,11 +30,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -50,23 +55,77 @@ final class GateHarness implements AutoCloseable {
 
   final ExampleRepo repo;
   final RedisKeys keys;
+  private final DevStack stack;
+  private final TestNamespace namespace;
   private final Path dir;
   private final Harness harness;
+  private final List<Harness> others = new ArrayList<>();
   private final RedissonClient redis;
   private final TopicTail events;
 
   GateHarness(DevStack stack, TestNamespace namespace, Path dir) {
+    this(stack, namespace, dir, UnaryOperator.identity(), List.of());
+  }
+
+  /**
+   * @param settings changes the test's gate configuration
+   * @param extensions more extensions of the coordinator, such as the HTTP API
+   */
+  GateHarness(
+      DevStack stack,
+      TestNamespace namespace,
+      Path dir,
+      UnaryOperator<GateConfig> settings,
+      List<Coordinator.Extension> extensions) {
+    this.stack = stack;
+    this.namespace = namespace;
     this.dir = dir;
     this.repo = ExampleRepo.create(dir, 3, 3);
     this.harness = new Harness(stack, namespace, dir.resolve("coordinator"));
     this.keys = harness.keys();
     this.redis = harness.redis();
-    GateConfig config =
-        GateConfig.defaults()
-            .withGroupId(namespace.group(GateConfig.DEFAULT_GROUP_ID))
-            .withFailurePolicy(2, Duration.ofMillis(200));
-    harness.start(List.of(MergeGate.extension(config)));
+    List<Coordinator.Extension> all = new ArrayList<>();
+    all.add(MergeGate.extension(settings.apply(config(GateConfig.DEFAULT_GROUP_ID))));
+    all.addAll(extensions);
+    harness.start(all);
     this.events = harness.tail(harness.topics().events());
+  }
+
+  /** The test's gate configuration in the consumer group {@code group} of its namespace. */
+  GateConfig config(String group) {
+    return GateConfig.defaults()
+        .withGroupId(namespace.group(group))
+        .withFailurePolicy(2, Duration.ofMillis(200));
+  }
+
+  /**
+   * Starts another coordinator with a gate, on the same topics, keys and origin, in its own work
+   * directory {@code name}; it stops with the harness.
+   */
+  void startAnotherGate(String name, GateConfig config) {
+    Harness other = new Harness(stack, namespace, dir.resolve(name));
+    others.add(other);
+    other.start(List.of(MergeGate.extension(config)));
+  }
+
+  /** The repository's most recent gate verdicts in Redis, newest first. */
+  List<GateVerdict> recentVerdicts() {
+    return redis
+        .<String>getList(keys.gateVerdicts(repoId()), StringCodec.INSTANCE)
+        .readAll()
+        .stream()
+        .map(json -> Json.decode(json, GateVerdict.class))
+        .toList();
+  }
+
+  /** The requests of the repository that a gate has read and not yet decided, in Redis. */
+  List<QueuedRequest> queued() {
+    return redis
+        .<String, String>getMap(keys.gateQueue(repoId()), StringCodec.INSTANCE)
+        .readAllValues()
+        .stream()
+        .map(json -> Json.decode(json, QueuedRequest.class))
+        .toList();
   }
 
   RepoId repoId() {
@@ -249,6 +308,11 @@ final class GateHarness implements AutoCloseable {
     return awaitVerdict(unit, 1);
   }
 
+  /** Every unit event read so far, in order within each job (a job's events share a partition). */
+  List<UnitEvent> allEvents() {
+    return events.unitEvents();
+  }
+
   /** Every event read so far about the unit. */
   List<UnitEvent> events(UnitKey unit) {
     return events.unitEvents().stream().filter(event -> event.key().equals(unit)).toList();
@@ -284,7 +348,11 @@ final class GateHarness implements AutoCloseable {
 
   @Override
   public void close() {
-    harness.close();
+    try {
+      others.forEach(Harness::close);
+    } finally {
+      harness.close();
+    }
   }
 
   /** What an agent does in its clone. */

@@ -8,9 +8,11 @@ import dev.fleetq.devstack.DevStack;
 import dev.fleetq.devstack.junit.TestNamespace;
 import dev.fleetq.devstack.junit.WithDevStack;
 import dev.fleetq.model.ModelFixtures;
+import dev.fleetq.model.id.UnitId;
 import dev.fleetq.model.unit.WorkUnit;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,13 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** The gate reads the fences the coordinator's core writes, in the same encoding. */
 @WithDevStack
 class GateLedgerTest {
+  private static final Duration LEASE = Duration.ofSeconds(1);
   private Harness harness;
   private GateLedger ledger;
 
   @BeforeEach
   void setUp(DevStack stack, TestNamespace namespace, @TempDir Path dir) {
     harness = new Harness(stack, namespace, dir).provision();
-    ledger = new GateLedger(harness.redis(), harness.keys());
+    ledger = new GateLedger(harness.redis(), harness.keys(), LEASE);
   }
 
   @AfterEach
@@ -57,5 +60,27 @@ class GateLedgerTest {
     assertThat(ledger.landed(unit.key())).as("after clearing another commit").contains(ours);
     ledger.unmarkLanded(unit.key(), ours);
     assertThat(ledger.landed(unit.key())).as("after clearing our commit").isEmpty();
+  }
+
+  @Test
+  void unconfirmedLandingMarkExpiresAndAConfirmedOneStays() {
+    WorkUnit dying = ModelFixtures.aWorkUnit(ModelFixtures.JOB, UnitId.parse("dying"), 1);
+    WorkUnit reported = ModelFixtures.aWorkUnit(ModelFixtures.JOB, UnitId.parse("reported"), 1);
+    String commit = ModelFixtures.aCommit('c');
+
+    ledger.markLanded(dying.key(), commit);
+    ledger.markLanded(reported.key(), commit);
+    assertThat(ledger.mark(dying.key()))
+        .as("mark of a landing in progress")
+        .contains(new GateLedger.Mark(commit, false));
+    assertThat(ledger.confirmLanded(reported.key(), ModelFixtures.aCommit('d')))
+        .as("confirming another commit")
+        .isFalse();
+    assertThat(ledger.confirmLanded(reported.key(), commit)).as("confirming the commit").isTrue();
+
+    Harness.eventually().until(() -> ledger.mark(dying.key()).isEmpty());
+    assertThat(ledger.mark(reported.key()))
+        .as("confirmed mark after the lease")
+        .contains(new GateLedger.Mark(commit, true));
   }
 }

@@ -6,10 +6,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleetq.coordinator.gate.GateHarness.Candidate;
+import dev.fleetq.coordinator.testing.Harness;
 import dev.fleetq.devstack.DevStack;
 import dev.fleetq.devstack.junit.TestNamespace;
 import dev.fleetq.devstack.junit.WithDevStack;
 import dev.fleetq.exec.testing.ExampleRepo;
+import dev.fleetq.model.gate.GateVerdict;
 import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitEvent;
@@ -99,7 +101,7 @@ class MergeGateTest {
   }
 
   @Test
-  void staleAttemptsAndAlreadyLandedUnitsAreRefused() {
+  void staleAttemptsAreRefusedAndADuplicateOfALandedUnitChangesNothing() {
     harness.savePlannersBaseline();
     String oldMain = harness.repo.mainHead();
     Candidate stale = harness.candidate("u3", Map.ofEntries(fix(3)), List.of());
@@ -125,13 +127,23 @@ class MergeGateTest {
         .isEqualTo(UnitStatus.LANDED);
     String landedMain = harness.repo.mainHead();
     harness.send(harness.request(fresh, 1));
-    UnitEvent again = harness.awaitVerdict(fresh.key(), 2);
+    Harness.eventually()
+        .atMost(GateHarness.VERDICT_WAIT)
+        .until(
+            () ->
+                harness.recentVerdicts().stream()
+                        .filter(verdict -> verdict.key().equals(fresh.key()))
+                        .count()
+                    == 2);
+    GateVerdict again = harness.recentVerdicts().get(0);
 
-    assertThat(again.status()).as("second verdict").isEqualTo(UnitStatus.RETRYING);
-    assertThat(again.reason()).as("second verdict's reason").isEqualTo(Reason.STALE_ATTEMPT);
-    assertThat(again.detail())
-        .as("second verdict's detail")
-        .contains("already landed as " + landedMain);
+    assertThat(again.key()).as("newest verdict's unit").isEqualTo(fresh.key());
+    assertThat(again.outcome()).as("duplicate's outcome").isEqualTo(GateVerdict.Outcome.REFUSED);
+    assertThat(again.reason()).as("duplicate's reason").isEqualTo(Reason.STALE_ATTEMPT);
+    assertThat(harness.events(fresh.key()))
+        .as("events of the landed unit: the duplicate adds none, so none can overtake LANDED")
+        .extracting(UnitEvent::status)
+        .containsExactly(UnitStatus.GATING, UnitStatus.LANDED);
     assertThat(harness.repo.mainHead()).as("main after the duplicate").isEqualTo(landedMain);
   }
 

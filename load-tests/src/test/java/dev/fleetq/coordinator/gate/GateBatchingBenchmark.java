@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -124,7 +125,7 @@ class GateBatchingBenchmark {
 
   private static BatchGate gate(RedissonClient redis, RedisKeys keys, Path workDir) {
     GateConfig config = GateConfig.defaults();
-    GateLedger ledger = new GateLedger(redis, keys);
+    GateLedger ledger = new GateLedger(redis, keys, Duration.ofMinutes(1));
     GateMetrics metrics = new GateMetrics(new PrometheusRegistry());
     SuiteRunner suites = new SuiteRunner(new ProcessSandbox(), workDir, metrics);
     Clock clock = Clock.systemUTC();
@@ -136,6 +137,7 @@ class GateBatchingBenchmark {
             suites,
             new ChangeGuard(config),
             workDir,
+            Gatekeeper.Pause.until(new CountDownLatch(1)),
             clock);
     return new BatchGate(
         gatekeeper,

@@ -95,6 +95,23 @@ public record RedisKeys(String prefix) {
     return prefix + "flakes:" + repo;
   }
 
+  /**
+   * The gate's queue of a repository: a hash from a gate record's place ({@code
+   * topic-partition@offset}) to the {@link QueuedRequest} it holds, for each request the gate has
+   * read and not yet decided.
+   */
+  public String gateQueue(RepoId repo) {
+    return prefix + "gate-queue:" + repo;
+  }
+
+  /**
+   * A repository's most recent gate verdicts: a list of {@code GateVerdict} JSON, newest first,
+   * capped by the gate.
+   */
+  public String gateVerdicts(RepoId repo) {
+    return prefix + "gate-verdicts:" + repo;
+  }
+
   /** The lease that elects the one instance of a singleton role, such as the lease reaper. */
   public String leader(String role) {
     return prefix + "leader:" + role;

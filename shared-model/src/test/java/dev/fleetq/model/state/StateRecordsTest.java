@@ -46,7 +46,8 @@ class StateRecordsTest {
                 T0,
                 T0.plusSeconds(9)),
             new GateBaseline(RepoId.parse("calc-1f0c2a9e"), aCommit('a'), Set.of("a#b", "c#d"), T0),
-            new WorkerHeartbeat(WORKER, 2, List.of(KEY), "0.1.0", T0));
+            new WorkerHeartbeat(WORKER, 2, List.of(KEY), "0.1.0", T0),
+            new QueuedRequest(JOB, UNIT, 2, WORKER, aCommit('c'), T0));
 
     for (Object record : records) {
       assertThat(Json.decode(Json.encode(record), record.getClass()))
@@ -77,6 +78,12 @@ class StateRecordsTest {
 
     assertThat(keys.unitLock(KEY)).as("lock key").isEqualTo("t1:fleetq:lock:unit:" + KEY);
     assertThat(keys.job(JOB)).as("job key").isEqualTo("t1:fleetq:job:" + JOB);
+    assertThat(keys.gateQueue(RepoId.parse("calc-1f0c2a9e")))
+        .as("gate queue key")
+        .isEqualTo("t1:fleetq:gate-queue:calc-1f0c2a9e");
+    assertThat(keys.gateVerdicts(RepoId.parse("calc-1f0c2a9e")))
+        .as("gate verdicts key")
+        .isEqualTo("t1:fleetq:gate-verdicts:calc-1f0c2a9e");
     assertThat(RedisKeys.DEFAULT.leader("reaper"))
         .as("leader key")
         .isEqualTo("fleetq:leader:reaper");
