@@ -12,6 +12,7 @@ import dev.fleetq.worker.git.Workspace;
 import dev.fleetq.worker.git.Workspace.Checkout;
 import dev.fleetq.worker.git.Workspace.MergeOutcome;
 import dev.fleetq.worker.run.RunningUnit.StopCause;
+import dev.fleetq.worker.sandbox.SandboxUnavailableException;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.apache.kafka.common.KafkaException;
@@ -88,7 +89,14 @@ final class UnitAttempt implements Runnable {
   private Ending work(Checkout checkout) {
     Path task = TaskFile.write(checkout.dir(), unit);
     outbox.event(unit, UnitStatus.RUNNING, null, null);
-    SandboxResult result = agent.run(unit, checkout.dir(), task);
+    SandboxResult result;
+    try {
+      result = agent.run(unit, checkout.dir(), task);
+    } catch (SandboxUnavailableException e) {
+      return Ending.failed(
+          Reason.SANDBOX_UNAVAILABLE,
+          "worker " + worker + " cannot run the agent: " + e.getMessage());
+    }
     if (result.timedOut()) {
       return Ending.failed(
           Reason.TIMED_OUT,
