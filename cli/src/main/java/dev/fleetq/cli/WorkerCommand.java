@@ -4,6 +4,8 @@ import dev.fleetq.exec.sandbox.ProcessSandbox;
 import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.worker.Worker;
 import dev.fleetq.worker.WorkerConfig;
+import dev.fleetq.worker.sandbox.DockerSandbox;
+import dev.fleetq.worker.sandbox.DockerSandboxConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -14,7 +16,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code fleetq worker}: one worker agent host, taking units until it is told to stop. On SIGTERM
+ * {@code fleetq worker}: one worker agent host, taking units until it is told to stop. With a
+ * Docker engine ({@link DockerOptions}) it runs agents whose job names an image, or all agents when
+ * it has a default image, in containers of their own; otherwise as local processes. On SIGTERM
  * (Kubernetes' way of saying stop) it stops taking units, hands back what it cannot finish within
  * the shutdown grace, and exits.
  */
@@ -24,6 +28,8 @@ import picocli.CommandLine.Option;
     description = "Run a worker: claim units, run the agent, push to the gate.")
 final class WorkerCommand implements Callable<Integer> {
   @Mixin StackOptions stack;
+
+  @Mixin DockerOptions docker;
 
   @Option(
       names = "--id",
@@ -55,13 +61,61 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    if (!stack.reachable("worker")) {
+    DockerSandboxConfig containers;
+    try {
+      containers = docker.config();
+    } catch (IllegalArgumentException e) {
+      System.err.println("fleetq worker: " + e.getMessage());
       return 2;
     }
-    Worker worker = Worker.create(config(), new ProcessSandbox(), Clock.systemUTC());
-    worker.start();
-    UntilSignalled.run("worker " + worker.id(), worker);
+    if (!stack.reachable("worker") || !dockerReachable(containers)) {
+      return 2;
+    }
+    WorkerConfig config = config().withDefaultImage(docker.image());
+    DockerSandbox sandbox =
+        containers == null ? null : DockerSandbox.connect(containers, config.workerId(), null);
+    Worker worker;
+    try {
+      worker = Worker.create(config, new ProcessSandbox(), sandbox, Clock.systemUTC());
+      worker.start();
+    } catch (RuntimeException e) {
+      closeQuietly(sandbox);
+      throw e;
+    }
+    // The sandbox outlives the worker, whose shutdown removes the containers still running.
+    UntilSignalled.run(
+        "worker " + worker.id(),
+        () -> {
+          try {
+            worker.close();
+          } finally {
+            closeQuietly(sandbox);
+          }
+        });
     return 0;
+  }
+
+  private static void closeQuietly(DockerSandbox sandbox) {
+    if (sandbox != null) {
+      try {
+        sandbox.close();
+      } catch (RuntimeException e) {
+        System.err.println("fleetq worker: could not close the Docker clients: " + e);
+      }
+    }
+  }
+
+  private static boolean dockerReachable(DockerSandboxConfig containers) {
+    if (containers == null) {
+      return true;
+    }
+    try {
+      Preflight.requireDocker(containers, StackOptions.PREFLIGHT_TIMEOUT);
+      return true;
+    } catch (Preflight.Unreachable e) {
+      System.err.println("fleetq worker: " + e.getMessage());
+      return false;
+    }
   }
 
   private WorkerConfig config() {

@@ -60,11 +60,13 @@ public record DockerSandboxConfig(
   public static final long MIN_MEMORY_BYTES = 6L << 20;
 
   private static final Pattern USER = Pattern.compile("[0-9]+:[0-9]+");
+  private static final Pattern DOCKER_HOST = Pattern.compile("(unix|tcp|npipe)://\\S+");
 
   /** Checks every field. */
   public DockerSandboxConfig {
-    if (dockerHost == null || dockerHost.isBlank()) {
-      throw new IllegalArgumentException("dockerHost must not be blank");
+    if (dockerHost == null || !DOCKER_HOST.matcher(dockerHost).matches()) {
+      throw new IllegalArgumentException(
+          "dockerHost must be unix://PATH, tcp://HOST:PORT or npipe://PATH, got " + dockerHost);
     }
     Objects.requireNonNull(networks, "networks");
     if (networks.isEmpty()) {

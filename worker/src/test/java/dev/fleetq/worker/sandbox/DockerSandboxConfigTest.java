@@ -34,4 +34,15 @@ class DockerSandboxConfigTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("at least one");
   }
+
+  @Test
+  void anEngineAddressThatIsNoDockerHostIsRefusedNamingIt() {
+    assertThatThrownBy(() -> DockerSandboxConfig.defaults("bogus"))
+        .as("a host without a scheme")
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unix://PATH, tcp://HOST:PORT or npipe://PATH, got bogus");
+    assertThat(DockerSandboxConfig.defaults("tcp://127.0.0.1:2375").dockerHost())
+        .as("a TCP address")
+        .isEqualTo("tcp://127.0.0.1:2375");
+  }
 }
