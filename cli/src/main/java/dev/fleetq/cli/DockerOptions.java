@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
@@ -14,9 +15,10 @@ import picocli.CommandLine.Option;
  * whose job names none, the networks a job may ask for, and the limits of every agent's container.
  * Without an engine address agents run as local processes, and a job that names an image ends its
  * attempts with {@code SANDBOX_UNAVAILABLE}. Every flag defaults to an environment variable, as in
- * {@link StackOptions}. Filled in by picocli on the main thread.
+ * {@link StackOptions}. Public for {@code fleetq local}, whose workers take the same flags. Filled
+ * in by picocli on the main thread.
  */
-final class DockerOptions {
+public final class DockerOptions {
   private static final Pattern SIZE = Pattern.compile("([0-9]+)([kmg]?)b?");
   private static final long NANOS_PER_CPU = 1_000_000_000L;
 
@@ -87,9 +89,43 @@ final class DockerOptions {
               + " container (env FLEETQ_AGENT_SECRETS_DIR; default: none).")
   Path agentSecretsDir;
 
-  /** Whether an engine is configured. */
-  boolean enabled() {
-    return dockerHost != null && !dockerHost.isBlank();
+  /**
+   * Checks the flags; on failure prints one sentence, prefixed with {@code fleetq <command>:},
+   * naming the flag.
+   *
+   * @return the sandbox's configuration, or empty when no engine is configured
+   * @throws Refused after printing why
+   */
+  public Optional<DockerSandboxConfig> settings(String command) {
+    try {
+      return Optional.ofNullable(config());
+    } catch (IllegalArgumentException e) {
+      throw refused(command, e);
+    }
+  }
+
+  /**
+   * Checks that the engine of {@code config} answers; on failure prints one sentence, prefixed with
+   * {@code fleetq <command>:}, naming its address.
+   *
+   * @throws Refused after printing why
+   */
+  public static void requireEngine(String command, DockerSandboxConfig config) {
+    try {
+      Preflight.requireDocker(config, StackOptions.PREFLIGHT_TIMEOUT);
+    } catch (Preflight.Unreachable e) {
+      throw refused(command, e);
+    }
+  }
+
+  private static Refused refused(String command, RuntimeException e) {
+    System.err.println("fleetq " + command + ": " + e.getMessage());
+    return new Refused();
+  }
+
+  /** The default image, or null. */
+  public String image() {
+    return agentImage == null || agentImage.isBlank() ? null : agentImage.strip();
   }
 
   /**
@@ -98,10 +134,10 @@ final class DockerOptions {
    * @throws IllegalArgumentException naming the flag whose value is wrong
    */
   DockerSandboxConfig config() {
-    if (!enabled()) {
-      if (agentImage != null && !agentImage.isBlank()) {
+    if (dockerHost == null || dockerHost.isBlank()) {
+      if (image() != null) {
         throw new IllegalArgumentException(
-            "--agent-image " + agentImage + " needs a Docker engine: give --docker-host");
+            "--agent-image " + image() + " needs a Docker engine: give --docker-host");
       }
       return null;
     }
@@ -118,9 +154,13 @@ final class DockerOptions {
         .withSecretsDir(agentSecretsDir);
   }
 
-  /** The default image, or null. */
-  String image() {
-    return agentImage == null || agentImage.isBlank() ? null : agentImage.strip();
+  /** The flags are wrong or the engine does not answer; the user was told which. */
+  public static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Refused() {
+      super("the Docker sandbox's settings were refused", null, false, false);
+    }
   }
 
   private static long bytes(String flag, String size) {

@@ -63,12 +63,14 @@ final class WorkerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     DockerSandboxConfig containers;
     try {
-      containers = docker.config();
-    } catch (IllegalArgumentException e) {
-      System.err.println("fleetq worker: " + e.getMessage());
-      return 2;
-    }
-    if (!stack.reachable("worker") || !dockerReachable(containers)) {
+      containers = docker.settings("worker").orElse(null);
+      if (!stack.reachable("worker")) {
+        return 2;
+      }
+      if (containers != null) {
+        DockerOptions.requireEngine("worker", containers);
+      }
+    } catch (DockerOptions.Refused e) {
       return 2;
     }
     WorkerConfig config = config().withDefaultImage(docker.image());
@@ -102,19 +104,6 @@ final class WorkerCommand implements Callable<Integer> {
       } catch (RuntimeException e) {
         System.err.println("fleetq worker: could not close the Docker clients: " + e);
       }
-    }
-  }
-
-  private static boolean dockerReachable(DockerSandboxConfig containers) {
-    if (containers == null) {
-      return true;
-    }
-    try {
-      Preflight.requireDocker(containers, StackOptions.PREFLIGHT_TIMEOUT);
-      return true;
-    } catch (Preflight.Unreachable e) {
-      System.err.println("fleetq worker: " + e.getMessage());
-      return false;
     }
   }
 
