@@ -18,8 +18,6 @@ import java.util.OptionalInt;
 import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DockerSandbox implements Sandbox, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DockerSandbox.class);
-  private static final Pattern ENGINE_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"([^\"]*)\"");
 
   private final DockerEngine engine;
   private final ContainerSpec spec;
@@ -289,15 +286,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
             + " on network "
             + network
             + " (the worker pulls no images): "
-            + engineMessage(e),
+            + DockerEngine.message(e),
         e);
-  }
-
-  /** The engine's own words, such as {@code network agents not found}, without the JSON. */
-  private static String engineMessage(NotFoundException e) {
-    String text = String.valueOf(e.getMessage());
-    Matcher message = ENGINE_MESSAGE.matcher(text);
-    return message.find() ? message.group(1) : text.strip();
   }
 
   private void stop(String id, ResultCallback.Adapter<Frame> output) {
