@@ -1,5 +1,8 @@
 package dev.fleetq.cli;
 
+import dev.fleetq.model.id.WorkerId;
+import dev.fleetq.worker.sandbox.DockerSandbox;
+import dev.fleetq.worker.sandbox.DockerSandboxConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,12 +20,16 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /**
- * Checks, before a deployable starts, that Kafka and Redis answer, so that a wrong address ends in
- * one sentence naming it rather than in a client retrying forever or a stack trace.
+ * Checks, before a deployable starts, that Kafka, Redis and, for a worker with containers, the
+ * Docker engine answer, so that a wrong address ends in one sentence naming it rather than in a
+ * client retrying forever or a stack trace.
  *
  * <p>Stateless and thread-safe.
  */
 final class Preflight {
+  /** The worker id that the Docker probe's containers would carry; it starts none. */
+  private static final WorkerId PROBE = WorkerId.parse("fleetq-preflight");
+
   private Preflight() {}
 
   /** Throws {@link Unreachable} naming the address when the Kafka cluster does not answer. */
@@ -70,6 +77,39 @@ final class Preflight {
     } catch (IOException e) {
       throw new Unreachable("cannot reach Redis at " + host + ":" + port + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * Throws {@link Unreachable} naming the address when the Docker engine of {@code config} does not
+   * answer a ping within {@code timeout}.
+   */
+  static void requireDocker(DockerSandboxConfig config, Duration timeout) {
+    try (DockerSandbox probe =
+        DockerSandbox.connect(config.withCallTimeout(timeout), PROBE, null)) {
+      // Connecting pinged the engine.
+    } catch (RuntimeException e) {
+      throw new Unreachable(
+          "cannot reach the Docker engine at "
+              + config.dockerHost()
+              + " within "
+              + timeout.toSeconds()
+              + " s ("
+              + innermostMessage(e)
+              + "); set --docker-host or FLEETQ_DOCKER_HOST, or leave both and DOCKER_HOST empty"
+              + " to run agents as local processes");
+    }
+  }
+
+  /** The message of the deepest cause, which names what failed without the class names above it. */
+  private static String innermostMessage(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    String message = cause.getMessage();
+    return message == null || message.isBlank()
+        ? cause.getClass().getSimpleName()
+        : message.strip();
   }
 
   /** A service that did not answer; the message is the whole story for the user. */

@@ -5,6 +5,8 @@ import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.worker.StatusServer;
 import dev.fleetq.worker.Worker;
 import dev.fleetq.worker.WorkerConfig;
+import dev.fleetq.worker.sandbox.DockerSandbox;
+import dev.fleetq.worker.sandbox.DockerSandboxConfig;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -16,7 +18,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code fleetq worker}: one worker agent host, taking units until it is told to stop. On SIGTERM
+ * {@code fleetq worker}: one worker agent host, taking units until it is told to stop. With a
+ * Docker engine ({@link DockerOptions}) it runs agents whose job names an image, or all agents when
+ * it has a default image, in containers of their own; otherwise as local processes. On SIGTERM
  * (Kubernetes' way of saying stop) it stops taking units, hands back what it cannot finish within
  * the shutdown grace, and exits.
  */
@@ -26,6 +30,8 @@ import picocli.CommandLine.Option;
     description = "Run a worker: claim units, run the agent, push to the gate.")
 final class WorkerCommand implements Callable<Integer> {
   @Mixin StackOptions stack;
+
+  @Mixin DockerOptions docker;
 
   @Option(
       names = "--id",
@@ -73,15 +79,33 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    if (!stack.reachable("worker")) {
+    DockerSandboxConfig containers;
+    try {
+      containers = docker.settings("worker").orElse(null);
+      if (!stack.reachable("worker")) {
+        return 2;
+      }
+      if (containers != null) {
+        DockerOptions.requireEngine("worker", containers);
+      }
+    } catch (DockerOptions.Refused e) {
       return 2;
     }
-    Worker worker = Worker.create(config(), new ProcessSandbox(), Clock.systemUTC());
+    WorkerConfig config = config().withDefaultImage(docker.image());
+    DockerSandbox sandbox =
+        containers == null ? null : DockerSandbox.connect(containers, config.workerId(), null);
+    Worker worker;
+    try {
+      worker = Worker.create(config, new ProcessSandbox(), sandbox, Clock.systemUTC());
+    } catch (RuntimeException e) {
+      closeQuietly(sandbox);
+      throw e;
+    }
     StatusServer status;
     try {
       status = StatusServer.start(worker, metricsHost, metricsPort);
     } catch (UncheckedIOException e) {
-      worker.close();
+      stop(worker, sandbox);
       System.err.println(
           "fleetq worker: cannot serve /metrics on "
               + metricsHost
@@ -95,9 +119,31 @@ final class WorkerCommand implements Callable<Integer> {
       worker.start();
       System.err.println(
           "fleetq worker: /metrics, /healthz and /readyz on " + metricsHost + ":" + status.port());
-      UntilSignalled.run("worker " + worker.id(), worker);
+      UntilSignalled.run("worker " + worker.id(), () -> stop(worker, sandbox));
+    } catch (RuntimeException e) {
+      stop(worker, sandbox);
+      throw e;
     }
     return 0;
+  }
+
+  /** Closes the worker, then the sandbox: the worker's shutdown removes its running containers. */
+  private static void stop(Worker worker, DockerSandbox sandbox) {
+    try {
+      worker.close();
+    } finally {
+      closeQuietly(sandbox);
+    }
+  }
+
+  private static void closeQuietly(DockerSandbox sandbox) {
+    if (sandbox != null) {
+      try {
+        sandbox.close();
+      } catch (RuntimeException e) {
+        System.err.println("fleetq worker: could not close the Docker clients: " + e);
+      }
+    }
   }
 
   private WorkerConfig config() {

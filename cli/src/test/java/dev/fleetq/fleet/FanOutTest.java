@@ -262,7 +262,8 @@ class FanOutTest {
     return fleet.trail().units(job).stream().filter(e -> e.status() == UnitStatus.LANDED).toList();
   }
 
-  private static SandboxResult suiteOnMain(ExampleRepo repo, Path dir) {
+  /** Runs the example's suite on a fresh clone of main. */
+  static SandboxResult suiteOnMain(ExampleRepo repo, Path dir) {
     Path clone = dir.resolve("final-main");
     GIT.run(dir, "clone", "--quiet", repo.url(), clone.toString());
     return new ProcessSandbox()

@@ -1,10 +1,26 @@
 package dev.fleetq.fleet;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fleetq.exec.testing.ExampleRepo;
 
 /** Job documents as a user writes them, in JSON, for the end-to-end tests. */
 final class Jobs {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private Jobs() {}
+
+  /**
+   * One unit per failing test of the example, fixed by {@code agentScript} (a whole shell script,
+   * escaped here) in a container of {@code image}.
+   */
+  static String failingTestsInImage(
+      String id, ExampleRepo repo, String agentScript, String image, int maxAttempts)
+      throws Exception {
+    ObjectNode job = (ObjectNode) JSON.readTree(failingTests(id, repo, "replaced", maxAttempts));
+    ((ObjectNode) job.get("agent")).put("command", agentScript).put("image", image);
+    return JSON.writeValueAsString(job);
+  }
 
   /** One unit per failing test of the example, fixed by {@code agentCommand}. */
   static String failingTests(String id, ExampleRepo repo, String agentCommand, int maxAttempts) {

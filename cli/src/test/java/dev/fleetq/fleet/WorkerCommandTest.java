@@ -56,6 +56,106 @@ class WorkerCommandTest {
   }
 
   @Test
+  void helpListsTheDockerSandboxFlagsWithTheirVariablesAndDefaults(@TempDir Path dir)
+      throws Exception {
+    Path output = dir.resolve("help.txt");
+
+    Process process = FleetqProcess.builder(output, "worker", "--help").start();
+
+    assertThat(process.waitFor(1, TimeUnit.MINUTES)).as("exited in time").isTrue();
+    String help = Files.readString(output, StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+    assertThat(process.exitValue()).as("exit status (output: %s)", help).isZero();
+    assertThat(help)
+        .as("worker --help")
+        .contains(
+            "--docker-host",
+            "FLEETQ_DOCKER_HOST, else DOCKER_HOST",
+            "--agent-image",
+            "FLEETQ_AGENT_IMAGE",
+            "--agent-networks",
+            "FLEETQ_AGENT_NETWORKS; default none",
+            "--agent-cpus",
+            "FLEETQ_AGENT_CPUS; default 2",
+            "--agent-memory",
+            "FLEETQ_AGENT_MEMORY; default 4g",
+            "--agent-pids",
+            "FLEETQ_AGENT_PIDS; default 1024",
+            "--[no-]agent-read-only",
+            "FLEETQ_AGENT_READ_ONLY; default false",
+            "--agent-secrets-dir",
+            "FLEETQ_AGENT_SECRETS_DIR");
+  }
+
+  @Test
+  void unreachableDockerEngineEndsWithOneSentenceNamingTheAddress(DevStack stack, @TempDir Path dir)
+      throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Path output = dir.resolve("output.txt");
+
+    Process process =
+        FleetqProcess.builder(
+                output,
+                "worker",
+                "--kafka",
+                stack.bootstrapServers(),
+                "--redis",
+                stack.redisUri(),
+                "--id",
+                "w-docker",
+                "--work-dir",
+                dir.resolve("work").toString(),
+                "--docker-host",
+                "tcp://127.0.0.1:" + closedPort)
+            .start();
+
+    assertThat(process.waitFor(1, TimeUnit.MINUTES)).as("exited in time").isTrue();
+    String text = Files.readString(output, StandardCharsets.UTF_8);
+    assertThat(process.exitValue()).as("exit status (output: %s)", text).isEqualTo(2);
+    assertThat(text)
+        .as("what the operator sees")
+        .contains("fleetq worker: cannot reach the Docker engine at tcp://127.0.0.1:" + closedPort)
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void agentImageWithoutADockerEngineOrANetworkThatSharesTheHostIsRefusedAtStart(@TempDir Path dir)
+      throws Exception {
+    Path withoutEngine = dir.resolve("without-engine.txt");
+    Path hostNetwork = dir.resolve("host-network.txt");
+
+    Process noEngine =
+        FleetqProcess.builder(
+                withoutEngine, "worker", "--docker-host=", "--agent-image", "acme/agent:1")
+            .start();
+    Process host =
+        FleetqProcess.builder(
+                hostNetwork,
+                "worker",
+                "--docker-host",
+                "unix:///nonexistent/docker.sock",
+                "--agent-networks",
+                "none,host")
+            .start();
+
+    assertThat(noEngine.waitFor(1, TimeUnit.MINUTES)).as("exited in time").isTrue();
+    assertThat(host.waitFor(1, TimeUnit.MINUTES)).as("exited in time").isTrue();
+    assertThat(noEngine.exitValue()).as("exit status without an engine").isEqualTo(2);
+    assertThat(Files.readString(withoutEngine, StandardCharsets.UTF_8))
+        .as("what the operator sees without an engine")
+        .contains("fleetq worker: --agent-image acme/agent:1 needs a Docker engine")
+        .doesNotContain("Exception");
+    assertThat(host.exitValue()).as("exit status when allowing host").isEqualTo(2);
+    assertThat(Files.readString(hostNetwork, StandardCharsets.UTF_8))
+        .as("what the operator sees when allowing host")
+        .contains("fleetq worker: networks[host]: must not be host")
+        .doesNotContain("Exception");
+  }
+
+  @Test
   void sigtermHandsTheRunningUnitBackAndExits(DevStack stack, TestNamespace ns, @TempDir Path dir)
       throws Exception {
     ExampleRepo repo = ExampleRepo.create(dir, 1, 0);

@@ -92,6 +92,23 @@ class WorkerFailuresTest {
   }
 
   @Test
+  void aUnitWhoseJobNamesAnImageEndsOnAWorkerWithoutDockerSayingWhy() {
+    WorkUnit unit =
+        TestUnits.aUnitInImage(
+            repo, JOB, 1, ScriptedAgent.fixer(dir.resolve("agent")).command(), "acme/agent:7");
+    fleet.publish(unit);
+
+    UnitEvent ended = awaitEnd(unit);
+
+    assertThat(ended.reason()).as("reason").isEqualTo(Reason.SANDBOX_UNAVAILABLE);
+    assertThat(ended.detail())
+        .as("detail")
+        .contains("acme/agent:7", "no Docker engine", "--docker-host");
+    assertThat(fleet.gateRequests()).as("gate requests").isEmpty();
+    await("the lock is released").atMost(Fleet.PATIENCE).until(() -> !fleet.locked(unit.key()));
+  }
+
+  @Test
   void mainThatMovedUnderTheAgentConflictsAndNothingIsPushed() {
     WorkUnit unit =
         TestUnits.aUnit(repo, JOB, 2, Agents.racedOnMain(dir.resolve("agent"), repo.url()));

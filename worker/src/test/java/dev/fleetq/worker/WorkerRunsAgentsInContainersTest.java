@@ -12,6 +12,8 @@ import dev.fleetq.exec.testing.ScriptedAgent;
 import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.WorkerId;
+import dev.fleetq.model.unit.Reason;
+import dev.fleetq.model.unit.UnitEvent;
 import dev.fleetq.model.unit.UnitStatus;
 import dev.fleetq.model.unit.WorkUnit;
 import dev.fleetq.worker.sandbox.DockerSandbox;
@@ -102,6 +104,30 @@ class WorkerRunsAgentsInContainersTest {
     assertPushedWithTheFix(unit, 2);
   }
 
+  @Test
+  void aUnitAskingForANetworkTheWorkerDoesNotAllowIsRefusedNamingItAndRunsNoContainer()
+      throws IOException {
+    WorkUnit unit =
+        TestUnits.aUnitInImage(
+            repo, JOB, 1, inContainerOnly(fixer()), TestDocker.BUSYBOX_IMAGE, "bridge");
+
+    fleet.start(fleet.config(workerId), sandbox);
+    fleet.publish(unit);
+
+    await("the end of the attempt")
+        .atMost(Fleet.PATIENCE)
+        .until(() -> fleet.statuses(unit.key()).contains(UnitStatus.RETRYING));
+    UnitEvent ended = fleet.lastEvent(unit.key());
+    assertThat(ended.reason()).as("reason").isEqualTo(Reason.SANDBOX_UNAVAILABLE);
+    assertThat(ended.detail())
+        .as("detail")
+        .contains("network bridge", "does not allow", "allowed: none", "--agent-networks");
+    assertThat(fleet.gateRequests()).as("gate requests").isEmpty();
+    assertThat(dir.resolve("workers/" + workerId + "/logs/job-docker-u1-a1.log"))
+        .as("the agent's log, which a container would have written")
+        .doesNotExist();
+  }
+
   private void assertPushedWithTheFix(WorkUnit unit, int n) {
     await("the gate request").atMost(Fleet.PATIENCE).until(() -> fleet.gateRequests().size() == 1);
     GateRequest request = fleet.gateRequests().get(0);
@@ -111,6 +137,10 @@ class WorkerRunsAgentsInContainersTest {
     assertThat(git.run(repo.origin(), "show", request.candidateCommit() + ":src/f0" + n + ".txt"))
         .as("the fixed file in the pushed candidate")
         .isEqualTo(ExampleRepo.fixedContent(n));
+    assertThat(dir.resolve("workers/" + workerId + "/logs/job-docker-u" + n + "-a1.log"))
+        .as("the agent's log")
+        .content()
+        .contains("in a container of " + TestDocker.BUSYBOX_IMAGE + " on network none");
   }
 
   private String fixer() throws IOException {

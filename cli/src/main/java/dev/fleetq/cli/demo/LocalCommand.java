@@ -1,17 +1,21 @@
 package dev.fleetq.cli.demo;
 
+import dev.fleetq.cli.DockerOptions;
 import dev.fleetq.devstack.DevStackConfig;
 import dev.fleetq.devstack.EmbeddedKafkaConfig;
 import dev.fleetq.devstack.EmbeddedRedisConfig;
+import dev.fleetq.worker.sandbox.DockerSandboxConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code fleetq local}: the demo's stack without the example, until Ctrl-C: the devstack with its
  * Kafka log under a data directory, a coordinator with the gate and the HTTP API, and N agents.
- * Runs on the main thread until signalled.
+ * With a Docker engine (the same flags as {@code fleetq worker}) the agents whose job names an
+ * image run in containers. Runs on the main thread until signalled.
  */
 @Command(
     name = "local",
@@ -42,10 +46,21 @@ public final class LocalCommand implements Callable<Integer> {
       description = "Port of the HTTP API (env FLEETQ_HTTP_PORT; default ${DEFAULT-VALUE}).")
   int httpPort;
 
+  @Mixin DockerOptions docker;
+
   @Override
   public Integer call() throws InterruptedException {
     if (agents < 1) {
       System.err.println("fleetq local: --agents must be at least 1");
+      return 2;
+    }
+    DockerSandboxConfig containers;
+    try {
+      containers = docker.settings("local").orElse(null);
+      if (containers != null) {
+        DockerOptions.requireEngine("local", containers);
+      }
+    } catch (DockerOptions.Refused e) {
       return 2;
     }
     DemoLogging.quietBroker();
@@ -55,11 +70,15 @@ public final class LocalCommand implements Callable<Integer> {
             .withKafka(EmbeddedKafkaConfig.defaults().withDataDir(data.resolve("kafka")))
             .withRedis(EmbeddedRedisConfig.defaults().withDataDir(data.resolve("redis")));
     try (LocalFleet fleet =
-        LocalFleet.start(stack, data.resolve("work"), httpHost, httpPort, agents)) {
+        LocalFleet.start(
+            stack, data.resolve("work"), httpHost, httpPort, agents, containers, docker.image())) {
       System.out.println("fleetq local: " + agents + " agents, data in " + data);
       System.out.println("  API      " + fleet.apiUrl(httpHost));
       System.out.println("  Kafka    " + fleet.bootstrapServers());
       System.out.println("  Redis    " + fleet.redisUri());
+      if (containers != null) {
+        System.out.println("  Docker   " + containers.dockerHost());
+      }
       System.out.println("Ctrl-C stops it.");
       System.out.flush();
       UntilInterrupted.await();

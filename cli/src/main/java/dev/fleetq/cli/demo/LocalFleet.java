@@ -13,6 +13,8 @@ import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.model.wire.Topics;
 import dev.fleetq.worker.Worker;
 import dev.fleetq.worker.WorkerConfig;
+import dev.fleetq.worker.sandbox.DockerSandbox;
+import dev.fleetq.worker.sandbox.DockerSandboxConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -21,15 +23,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A whole fleet in this JVM: the devstack (embedded Kafka and Redis), a coordinator with its gate
- * and HTTP API, and workers named {@code agent-1..N} with one slot each. Used by {@code fleetq
- * demo} and {@code fleetq local}. Not thread-safe; owned by the command's main thread, except
- * {@link #close()}, which a shutdown hook may also call; it closes once.
+ * and HTTP API, and workers named {@code agent-1..N} with one slot each, each with a Docker sandbox
+ * of its own when {@code fleetq local} has an engine. Used by {@code fleetq demo} and {@code fleetq
+ * local}. Not thread-safe; owned by the command's main thread, except {@link #close()}, which a
+ * shutdown hook may also call; it closes once.
  */
 final class LocalFleet implements AutoCloseable {
   private final DevStack stack;
   private final Coordinator coordinator;
   private final HttpApi api;
   private final List<Worker> workers = new ArrayList<>();
+  private final List<DockerSandbox> sandboxes = new ArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private LocalFleet(DevStack stack, Coordinator coordinator, HttpApi api) {
@@ -44,6 +48,24 @@ final class LocalFleet implements AutoCloseable {
    */
   static LocalFleet start(
       DevStackConfig stackConfig, Path workDir, String httpHost, int httpPort, int agents) {
+    return start(stackConfig, workDir, httpHost, httpPort, agents, null, null);
+  }
+
+  /**
+   * Starts the fleet as above, its workers running agents in containers of {@code containers}'s
+   * engine when the job names an image, or when {@code defaultImage} is set.
+   *
+   * @param containers the workers' Docker sandbox, or null to run every agent as a local process
+   * @param defaultImage the image of agents whose job names none, or null
+   */
+  static LocalFleet start(
+      DevStackConfig stackConfig,
+      Path workDir,
+      String httpHost,
+      int httpPort,
+      int agents,
+      DockerSandboxConfig containers,
+      String defaultImage) {
     DevStack stack = DevStack.start(stackConfig);
     LocalFleet fleet = null;
     try {
@@ -57,7 +79,7 @@ final class LocalFleet implements AutoCloseable {
       fleet = new LocalFleet(stack, coordinator, api);
       coordinator.start();
       for (int n = 1; n <= agents; n++) {
-        fleet.addWorker("agent-" + n, workDir.resolve("workers"));
+        fleet.addWorker("agent-" + n, workDir.resolve("workers"), containers, defaultImage);
       }
       return fleet;
     } catch (RuntimeException e) {
@@ -70,12 +92,20 @@ final class LocalFleet implements AutoCloseable {
     }
   }
 
-  private void addWorker(String name, Path dir) {
+  private void addWorker(
+      String name, Path dir, DockerSandboxConfig containers, String defaultImage) {
     WorkerConfig config =
         WorkerConfig.defaults(
                 WorkerId.parse(name), stack.bootstrapServers(), stack.redisUri(), dir.resolve(name))
-            .withSlots(1);
-    Worker worker = Worker.create(config, new ProcessSandbox(), Clock.systemUTC());
+            .withSlots(1)
+            .withDefaultImage(defaultImage);
+    DockerSandbox sandbox = null;
+    if (containers != null) {
+      // One per worker: its containers carry the worker's id, which its sweep looks for.
+      sandbox = DockerSandbox.connect(containers, config.workerId(), null);
+      sandboxes.add(sandbox);
+    }
+    Worker worker = Worker.create(config, new ProcessSandbox(), sandbox, Clock.systemUTC());
     workers.add(worker);
     worker.start();
   }
@@ -108,6 +138,7 @@ final class LocalFleet implements AutoCloseable {
       for (Worker worker : workers) {
         worker.close();
       }
+      sandboxes.forEach(DockerSandbox::close);
       coordinator.close();
     } finally {
       stack.close();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fleetq.cli.FleetqProcess;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +23,37 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalCommandTest {
   private static final Duration PATIENCE = Duration.ofMinutes(2);
   private static final Pattern API = Pattern.compile("API\\s+(http://\\S+)");
+
+  @Test
+  void unreachableDockerEngineEndsBeforeAnythingStartsNamingTheAddress(@TempDir Path dir)
+      throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Path output = dir.resolve("local.txt");
+
+    Process local =
+        FleetqProcess.builder(
+                output,
+                "local",
+                "--http-port",
+                "0",
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--docker-host",
+                "tcp://127.0.0.1:" + closedPort)
+            .start();
+
+    assertThat(local.waitFor(1, TimeUnit.MINUTES)).as("exited in time").isTrue();
+    String text = Files.readString(output, StandardCharsets.UTF_8);
+    assertThat(local.exitValue()).as("exit status (output: %s)", text).isEqualTo(2);
+    assertThat(text)
+        .as("what the developer sees")
+        .contains("fleetq local: cannot reach the Docker engine at tcp://127.0.0.1:" + closedPort)
+        .doesNotContain("Exception");
+    assertThat(dir.resolve("data")).as("the data dir of a fleet that never started").doesNotExist();
+  }
 
   @Test
   void servesTheApiUntilSigtermAndKeepsKafkaInTheDataDir(@TempDir Path dir) throws Exception {

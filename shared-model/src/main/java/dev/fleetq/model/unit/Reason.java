@@ -34,7 +34,13 @@ public enum Reason {
   /** The job was cancelled. */
   CANCELLED(false),
   /** The worker shut down and handed the unit back before finishing it. */
-  WORKER_SHUTDOWN(true);
+  WORKER_SHUTDOWN(true),
+  /**
+   * The worker cannot run the agent where its job asks: it has no Docker engine for the job's
+   * image, the engine lacks the image or the network, or its operator does not allow the network.
+   * Another worker of the fleet may be able to.
+   */
+  SANDBOX_UNAVAILABLE(true);
 
   private final boolean retryable;
 

@@ -52,6 +52,9 @@ public final class Limits {
   /** The longest container image reference. */
   public static final int MAX_IMAGE_CHARS = 255;
 
+  /** The longest network name an agent may ask for. */
+  public static final int MAX_NETWORK_CHARS = 64;
+
   /** The most labels on one job. */
   public static final int MAX_LABELS = 32;
 

@@ -103,6 +103,15 @@ class JobSpecSchemaTest {
     assertThat(defs.at("/agent/properties/maxAttempts/default").asInt())
         .as("default attempts")
         .isEqualTo(AgentSpec.DEFAULT_MAX_ATTEMPTS);
+    assertThat(defs.at("/agent/properties/network/default").asText())
+        .as("default network")
+        .isEqualTo(AgentSpec.DEFAULT_NETWORK);
+    assertThat(defs.at("/agent/properties/network/not/const").asText())
+        .as("the network a job may never ask for")
+        .isEqualTo(AgentSpec.HOST_NETWORK);
+    assertThat(defs.at("/agent/properties/network/pattern").asText())
+        .as("network pattern")
+        .isEqualTo("^" + AgentSpec.NETWORK.pattern() + "$");
     assertThat(schemaTree.at("/properties/priority/default").asInt())
         .as("default priority")
         .isEqualTo(JobSpec.DEFAULT_PRIORITY);
@@ -129,6 +138,9 @@ class JobSpecSchemaTest {
     assertThat(defs.at("/agent/properties/maxAttempts/maximum").asInt())
         .as("attempts")
         .isEqualTo(Limits.MAX_ATTEMPTS);
+    assertThat(defs.at("/agent/properties/network/maxLength").asInt())
+        .as("network")
+        .isEqualTo(Limits.MAX_NETWORK_CHARS);
     assertThat(schemaTree.at("/properties/labels/maxProperties").asInt())
         .as("labels")
         .isEqualTo(Limits.MAX_LABELS);

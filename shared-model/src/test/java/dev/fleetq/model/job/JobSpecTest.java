@@ -36,6 +36,28 @@ class JobSpecTest {
   }
 
   @Test
+  void agentWithoutNetworkGetsNoneAndKeepsItThroughTheCodec() {
+    AgentSpec agent = Json.decode("{\"command\": \"./agent.sh\"}", AgentSpec.class);
+
+    assertThat(agent.network()).as("network when absent").isEqualTo(AgentSpec.DEFAULT_NETWORK);
+    assertThat(Json.decode(Json.encodeToString(agent), AgentSpec.class).network())
+        .as("network after a round trip")
+        .isEqualTo("none");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"host", "container:abc", "-bridge", "two words"})
+  void networkThatWouldShareANamespaceOrIsNoNameIsRefusedNamingIt(String network) {
+    InvalidMessageException e =
+        catchThrowableOfType(
+            InvalidMessageException.class,
+            () -> new AgentSpec("./agent.sh", "img:1", null, null, 3, network));
+
+    assertThat(e.path()).as("path").isEqualTo("network");
+    assertThat(e.problem()).as("problem").contains(network);
+  }
+
+  @Test
   void duplicateUnitIdNamesBothPlaces() {
     List<UnitSpec> units = List.of(aUnitSpec("u1"), aUnitSpec("u2"), aUnitSpec("u1"));
 

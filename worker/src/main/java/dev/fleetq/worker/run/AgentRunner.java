@@ -18,9 +18,10 @@ import java.util.Objects;
 /**
  * Runs a unit's agent command in the sandbox: in the unit's worktree, with the {@code FLEETQ_*}
  * variables of {@code docs/protocol.md} and the job's allow-listed variables, under the job's
- * timeout, in the job's container image or the worker's default one if either is set (see {@link
- * AgentSandboxes}), its output appended to a log file per attempt under {@code <workDir>/logs}, and
- * its {@code HOME} and {@code TMPDIR} in a scratch directory that is removed afterwards.
+ * timeout, in the job's container image or the worker's default one if either is set, on the job's
+ * network (see {@link AgentSandboxes}), its output appended to a log file per attempt under {@code
+ * <workDir>/logs}, and its {@code HOME} and {@code TMPDIR} in a scratch directory that is removed
+ * afterwards.
  *
  * <p>Thread-safe: each slot runs its own agent; a run blocks its slot's thread, and an interrupt of
  * that thread kills the agent's process tree.
@@ -43,6 +44,8 @@ final class AgentRunner {
    *
    * @throws java.util.concurrent.CancellationException if the slot's thread was interrupted; the
    *     agent's process tree is gone
+   * @throws dev.fleetq.worker.sandbox.SandboxUnavailableException if this worker cannot run the
+   *     agent where its job asks; the agent never started
    */
   SandboxResult run(WorkUnit unit, Path worktree, Path taskFile) {
     Map<String, String> env =
@@ -54,7 +57,7 @@ final class AgentRunner {
             "FLEETQ_TASK_FILE", taskFile.toString(),
             "FLEETQ_TARGET_TESTS", String.join("\n", unit.targetTests()));
     return sandboxes
-        .forImage(unit.agent().image())
+        .forAgent(unit.agent())
         .run(
             new SandboxRun(
                 unit.agent().command(),

@@ -13,6 +13,7 @@ import dev.fleetq.worker.git.Workspace.Checkout;
 import dev.fleetq.worker.git.Workspace.MergeOutcome;
 import dev.fleetq.worker.metrics.WorkerMetrics;
 import dev.fleetq.worker.run.RunningUnit.StopCause;
+import dev.fleetq.worker.sandbox.SandboxUnavailableException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,8 +96,15 @@ final class UnitAttempt implements Runnable {
   private Ending work(Checkout checkout) {
     Path task = TaskFile.write(checkout.dir(), unit);
     outbox.event(unit, UnitStatus.RUNNING, null, null);
+    SandboxResult result;
     Instant agentStart = outbox.now();
-    SandboxResult result = agent.run(unit, checkout.dir(), task);
+    try {
+      result = agent.run(unit, checkout.dir(), task);
+    } catch (SandboxUnavailableException e) {
+      return Ending.failed(
+          Reason.SANDBOX_UNAVAILABLE,
+          "worker " + worker + " cannot run the agent: " + e.getMessage());
+    }
     metrics.agentRan(Duration.between(agentStart, outbox.now()));
     if (result.timedOut()) {
       return Ending.failed(

@@ -1,13 +1,15 @@
 package dev.fleetq.worker.sandbox;
 
 import dev.fleetq.exec.sandbox.Sandbox;
+import dev.fleetq.model.job.AgentSpec;
 import java.util.Objects;
 
 /**
  * Chooses where each unit's agent runs: in the job's image ({@code AgentSpec.image}) when it names
  * one, else in the worker's default image when it has one, in a container of the {@link
- * DockerSandbox}; otherwise in the local sandbox (a child process). A worker without a Docker
- * engine cannot run a job that names an image, and says so.
+ * DockerSandbox}, on the job's network ({@code AgentSpec.network}) if the operator allows it there;
+ * otherwise in the local sandbox (a child process, on the worker's own network). A worker without a
+ * Docker engine cannot run a job that names an image, and says so.
  *
  * <p>Immutable and thread-safe.
  */
@@ -37,22 +39,25 @@ public final class AgentSandboxes {
   }
 
   /**
-   * The sandbox for an agent whose job names {@code jobImage}, or null.
+   * The sandbox for {@code agent}: a container of its image, or of the default image, on its
+   * network; or the local sandbox when no image applies.
    *
-   * @throws IllegalStateException if an image applies and this worker has no Docker engine
+   * @throws SandboxUnavailableException if an image applies and this worker has no Docker engine,
+   *     or the agent's network is not allowed here
    */
-  public Sandbox forImage(String jobImage) {
-    String image = jobImage != null ? jobImage : defaultImage;
+  public Sandbox forAgent(AgentSpec agent) {
+    String image = agent.image() != null ? agent.image() : defaultImage;
     if (image == null) {
       return local;
     }
     if (docker == null) {
-      throw new IllegalStateException(
+      throw new SandboxUnavailableException(
           "the job runs its agent in the image "
               + image
-              + ", but this worker has no Docker engine");
+              + ", but this worker has no Docker engine (fleetq worker --docker-host)");
     }
-    return image.equals(docker.image()) ? docker : docker.withImage(image);
+    DockerSandbox inImage = image.equals(docker.image()) ? docker : docker.withImage(image);
+    return inImage.withNetwork(agent.network());
   }
 
   /** Removes the containers an earlier run of this worker left; nothing without an engine. */

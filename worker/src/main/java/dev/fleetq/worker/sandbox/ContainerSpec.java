@@ -15,9 +15,9 @@ import java.util.Map;
 /**
  * What one agent's container is: the image, the command through {@code /bin/sh -c}, the worktree
  * bind-mounted at {@value #WORKSPACE} as the working directory, a {@code tmpfs} at {@code /tmp} as
- * {@code HOME} and {@code TMPDIR}, the worker's user, the limits and network mode of the {@link
- * DockerSandboxConfig}, no capabilities and no privilege escalation, an init process that reaps
- * orphans, and the labels that let the worker find it again.
+ * {@code HOME} and {@code TMPDIR}, the worker's user, the limits of the {@link
+ * DockerSandboxConfig}, the network the job asked for, no capabilities and no privilege escalation,
+ * an init process that reaps orphans, and the labels that let the worker find it again.
  *
  * <p>The environment is {@code LANG}, {@code HOME}, {@code TMPDIR}, the allow-listed variables the
  * worker has, and the run's {@code FLEETQ_*} variables with every path inside the worktree
@@ -48,8 +48,8 @@ final class ContainerSpec {
     this.workerEnvironment = Map.copyOf(workerEnvironment);
   }
 
-  /** Fills in the container for {@code run}. */
-  CreateContainerCmd describe(CreateContainerCmd create, SandboxRun run) {
+  /** Fills in the container for {@code run} on {@code network}, which the caller has allowed. */
+  CreateContainerCmd describe(CreateContainerCmd create, SandboxRun run, String network) {
     return create
         .withCmd("/bin/sh", "-c", run.command())
         .withWorkingDir(WORKSPACE)
@@ -59,7 +59,7 @@ final class ContainerSpec {
         .withAttachStdin(false)
         .withStdinOpen(false)
         .withTty(false)
-        .withHostConfig(hostConfig(run));
+        .withHostConfig(hostConfig(run, network));
   }
 
   /** The labels that every container of this worker carries. */
@@ -67,7 +67,7 @@ final class ContainerSpec {
     return Map.of(WORKER_LABEL, workerId);
   }
 
-  private HostConfig hostConfig(SandboxRun run) {
+  private HostConfig hostConfig(SandboxRun run, String network) {
     List<Bind> binds = new ArrayList<>();
     binds.add(new Bind(run.workdir().toString(), new Volume(WORKSPACE), AccessMode.rw));
     if (config.secretsDir() != null) {
@@ -79,7 +79,7 @@ final class ContainerSpec {
     }
     return HostConfig.newHostConfig()
         .withBinds(binds)
-        .withNetworkMode(config.network())
+        .withNetworkMode(network)
         .withNanoCPUs(config.nanoCpus())
         .withMemory(config.memoryBytes())
         .withMemorySwap(config.memoryBytes())

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
@@ -20,6 +21,8 @@ import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The calls the sandbox makes to one Docker engine, each bounded. Request-response calls go through
@@ -31,6 +34,7 @@ import java.util.function.Function;
  */
 final class DockerEngine implements AutoCloseable {
   private static final int MAX_CONNECTIONS = 64;
+  private static final Pattern MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"([^\"]*)\"");
 
   private final DockerClient calls;
   private final DockerClient streams;
@@ -128,6 +132,13 @@ final class DockerEngine implements AutoCloseable {
     return calls.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec().stream()
         .map(Container::getId)
         .toList();
+  }
+
+  /** The engine's own words, such as {@code network agents not found}, without the JSON. */
+  static String message(DockerException e) {
+    String text = String.valueOf(e.getMessage());
+    Matcher message = MESSAGE.matcher(text);
+    return message.find() ? message.group(1) : text.strip();
   }
 
   @Override

@@ -8,12 +8,14 @@ import dev.fleetq.exec.sandbox.Sandbox;
 import dev.fleetq.exec.sandbox.SandboxResult;
 import dev.fleetq.exec.sandbox.SandboxRun;
 import dev.fleetq.model.id.WorkerId;
+import dev.fleetq.model.job.AgentSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,14 +23,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs an agent's command in a container of its own, one per run: its own file system (the image,
- * plus the worktree at {@code /workspace}), process tree, network namespace ({@code none} unless
- * configured) and credentials, under CPU, memory and process limits (see {@link ContainerSpec}).
- * The worktree's secret files are moved out of it for the run ({@link WorktreeSecrets}). The
- * container's output is streamed to the run's log file between a header and a footer line; the
- * values of environment variables are never written anywhere. When the command exits, times out or
- * the calling thread is interrupted, the container is killed and removed. Every container is
- * labelled with the worker's id, so that {@link #sweep()} at the worker's start removes what a
- * crashed worker left behind.
+ * plus the worktree at {@code /workspace}), process tree, network namespace (the job's network,
+ * {@code none} unless it asks for one the operator allows) and credentials, under CPU, memory and
+ * process limits (see {@link ContainerSpec}). The worktree's secret files are moved out of it for
+ * the run ({@link WorktreeSecrets}). The container's output is streamed to the run's log file
+ * between a header and a footer line; the values of environment variables are never written
+ * anywhere. When the command exits, times out or the calling thread is interrupted, the container
+ * is killed and removed. Every container is labelled with the worker's id, so that {@link #sweep()}
+ * at the worker's start removes what a crashed worker left behind.
  *
  * <p>The worker pulls no images: the image must be on the engine. The run's scratch directory holds
  * only the hidden secret files; the agent's {@code HOME} is the container's {@code /tmp}.
@@ -42,6 +44,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
   private final ContainerSpec spec;
   private final DockerSandboxConfig config;
   private final String image;
+  private final String network;
   private final boolean owner;
 
   private DockerSandbox(
@@ -49,11 +52,13 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
       ContainerSpec spec,
       DockerSandboxConfig config,
       String image,
+      String network,
       boolean owner) {
     this.engine = engine;
     this.spec = spec;
     this.config = config;
     this.image = image;
+    this.network = network;
     this.owner = owner;
   }
 
@@ -61,7 +66,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
    * Connects to the engine and checks that it answers. Allow-listed variables come from this JVM's
    * environment.
    *
-   * @param image the image that runs go into, until {@link #withImage} says otherwise
+   * @param image the image that runs go into, until {@link #withImage} says otherwise; or null when
+   *     every run names its image through {@link #withImage}
    * @throws RuntimeException if the engine does not answer within the call timeout
    */
   public static DockerSandbox connect(DockerSandboxConfig config, WorkerId worker, String image) {
@@ -75,6 +81,9 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
       Map<String, String> workerEnvironment) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(worker, "worker");
+    if (image != null) {
+      requireImage(image);
+    }
     DockerEngine engine = new DockerEngine(config.dockerHost(), config.callTimeout());
     try {
       engine.ping();
@@ -83,17 +92,41 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
       throw e;
     }
     ContainerSpec spec = new ContainerSpec(config, worker.value(), workerEnvironment);
-    return new DockerSandbox(engine, spec, config, requireImage(image), true);
+    return new DockerSandbox(engine, spec, config, image, AgentSpec.DEFAULT_NETWORK, true);
   }
 
   /** A sandbox that runs in another image through the same engine; closing it does nothing. */
   public DockerSandbox withImage(String image) {
-    return new DockerSandbox(engine, spec, config, requireImage(image), false);
+    return new DockerSandbox(engine, spec, config, requireImage(image), network, false);
   }
 
-  /** The image runs go into. */
+  /**
+   * A sandbox whose containers join {@code network}, as a job's {@code agent.network} asks; closing
+   * it does nothing.
+   *
+   * @throws SandboxUnavailableException if the operator does not allow that network on this worker
+   */
+  public DockerSandbox withNetwork(String network) {
+    Objects.requireNonNull(network, "network");
+    if (!config.networks().contains(network)) {
+      throw new SandboxUnavailableException(
+          "the job asks for the network "
+              + network
+              + ", which this worker does not allow (allowed: "
+              + String.join(", ", new TreeSet<>(config.networks()))
+              + "; fleetq worker --agent-networks)");
+    }
+    return new DockerSandbox(engine, spec, config, image, network, false);
+  }
+
+  /** The image runs go into, or null if none was given yet. */
   public String image() {
     return image;
+  }
+
+  /** The network the containers join. */
+  public String network() {
+    return network;
   }
 
   /**
@@ -115,6 +148,9 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
   @Override
   public SandboxResult run(SandboxRun run) {
     check(run);
+    if (image == null) {
+      throw new IllegalStateException("no image to run " + run.command() + " in: use withImage");
+    }
     if (Thread.currentThread().isInterrupted()) {
       throw new CancellationException("not running " + run.command() + ": the worker is stopping");
     }
@@ -127,8 +163,15 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
               + run.command()
               + " in a container of "
               + image
+              + " on network "
+              + network
               + (hidden > 0 ? " (" + hidden + " secret files hidden)" : ""));
-      return inContainer(run, logFile);
+      try {
+        return inContainer(run, logFile);
+      } catch (SandboxUnavailableException e) {
+        logFile.line("# fleetq: " + e.getMessage());
+        throw e;
+      }
     } finally {
       secrets.restore();
     }
@@ -139,7 +182,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     ResultCallback.Adapter<Frame> output = null;
     long started = System.nanoTime();
     try {
-      engine.start(id);
+      start(id);
       output = engine.followLogs(id, logFile::write);
       log.debug("Running {} in container {} of {}", run.command(), shortId(id), image);
       OptionalInt status = engine.await(id, run.timeout());
@@ -201,10 +244,10 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
 
   private String create(SandboxRun run) {
     try {
-      return engine.create(image, create -> spec.describe(create, run));
+      return engine.create(image, create -> spec.describe(create, run, network));
     } catch (NotFoundException e) {
-      throw new IllegalArgumentException(
-          "image " + image + " is not on the Docker engine; the worker pulls no images", e);
+      // The engine says which is missing: the image (the worker pulls none) or the network.
+      throw unavailable("create", e);
     } catch (RuntimeException e) {
       if (!Thread.currentThread().isInterrupted()) {
         throw e;
@@ -223,6 +266,28 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
       cancelled.initCause(e);
       throw cancelled;
     }
+  }
+
+  /** Starts the container; the engine finds a missing network only now, not at creation. */
+  private void start(String id) {
+    try {
+      engine.start(id);
+    } catch (NotFoundException e) {
+      throw unavailable("start", e);
+    }
+  }
+
+  private SandboxUnavailableException unavailable(String step, NotFoundException e) {
+    return new SandboxUnavailableException(
+        "the Docker engine cannot "
+            + step
+            + " a container of "
+            + image
+            + " on network "
+            + network
+            + " (the worker pulls no images): "
+            + DockerEngine.message(e),
+        e);
   }
 
   private void stop(String id, ResultCallback.Adapter<Frame> output) {

@@ -1,8 +1,10 @@
 package dev.fleetq.worker.sandbox;
 
+import dev.fleetq.model.job.AgentSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -13,8 +15,10 @@ import java.util.regex.Pattern;
  * <p>Immutable and thread-safe.
  *
  * @param dockerHost the engine's address, such as {@code unix:///var/run/docker.sock}
- * @param network the network mode of every container; {@value #DEFAULT_NETWORK} keeps the agent off
- *     the network, {@code bridge} or a named network lets it reach its model's API
+ * @param networks the networks a job may ask for ({@code agent.network}); a job that asks for
+ *     another is refused. Only {@value AgentSpec#DEFAULT_NETWORK} by default, which keeps the agent
+ *     off the network; add {@code bridge} or a named network to let agents reach their model's API.
+ *     Never {@code host}, the worker's own network.
  * @param nanoCpus the CPU limit in billionths of a CPU
  * @param memoryBytes the memory limit; swap is not allowed on top of it, so an agent that allocates
  *     beyond it is killed (exit 137)
@@ -30,7 +34,7 @@ import java.util.regex.Pattern;
  */
 public record DockerSandboxConfig(
     String dockerHost,
-    String network,
+    Set<String> networks,
     long nanoCpus,
     long memoryBytes,
     long pidsLimit,
@@ -40,7 +44,9 @@ public record DockerSandboxConfig(
     Path secretsDir,
     Duration callTimeout) {
 
-  public static final String DEFAULT_NETWORK = "none";
+  /** The networks a job may ask for unless the operator says otherwise: none at all. */
+  public static final Set<String> DEFAULT_NETWORKS = Set.of(AgentSpec.DEFAULT_NETWORK);
+
   public static final long DEFAULT_NANO_CPUS = 2_000_000_000L;
   public static final long DEFAULT_MEMORY_BYTES = 4L << 30;
   public static final long DEFAULT_PIDS_LIMIT = 1024;
@@ -54,16 +60,25 @@ public record DockerSandboxConfig(
   public static final long MIN_MEMORY_BYTES = 6L << 20;
 
   private static final Pattern USER = Pattern.compile("[0-9]+:[0-9]+");
-  private static final Pattern NETWORK = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]*");
+  private static final Pattern DOCKER_HOST = Pattern.compile("(unix|tcp|npipe)://\\S+");
 
   /** Checks every field. */
   public DockerSandboxConfig {
-    if (dockerHost == null || dockerHost.isBlank()) {
-      throw new IllegalArgumentException("dockerHost must not be blank");
+    if (dockerHost == null || !DOCKER_HOST.matcher(dockerHost).matches()) {
+      throw new IllegalArgumentException(
+          "dockerHost must be unix://PATH, tcp://HOST:PORT or npipe://PATH, got " + dockerHost);
     }
-    if (network == null || !NETWORK.matcher(network).matches()) {
-      throw new IllegalArgumentException("network must be a network mode name, got " + network);
+    Objects.requireNonNull(networks, "networks");
+    if (networks.isEmpty()) {
+      throw new IllegalArgumentException("networks must name at least one network, such as none");
     }
+    for (String network : networks) {
+      String problem = network == null ? "must not be null" : AgentSpec.networkProblem(network);
+      if (problem != null) {
+        throw new IllegalArgumentException("networks[" + network + "]: " + problem);
+      }
+    }
+    networks = Set.copyOf(networks);
     requirePositive("nanoCpus", nanoCpus);
     if (memoryBytes < MIN_MEMORY_BYTES) {
       throw new IllegalArgumentException(
@@ -90,7 +105,7 @@ public record DockerSandboxConfig(
   public static DockerSandboxConfig defaults(String dockerHost) {
     return new DockerSandboxConfig(
         dockerHost,
-        DEFAULT_NETWORK,
+        DEFAULT_NETWORKS,
         DEFAULT_NANO_CPUS,
         DEFAULT_MEMORY_BYTES,
         DEFAULT_PIDS_LIMIT,
@@ -101,11 +116,71 @@ public record DockerSandboxConfig(
         DEFAULT_CALL_TIMEOUT);
   }
 
+  /** The same configuration with other networks that jobs may ask for. */
+  public DockerSandboxConfig withNetworks(Set<String> networks) {
+    return new DockerSandboxConfig(
+        dockerHost,
+        networks,
+        nanoCpus,
+        memoryBytes,
+        pidsLimit,
+        readOnlyRootFs,
+        tmpBytes,
+        user,
+        secretsDir,
+        callTimeout);
+  }
+
+  /** The same configuration with another CPU limit, in billionths of a CPU. */
+  public DockerSandboxConfig withNanoCpus(long nanoCpus) {
+    return new DockerSandboxConfig(
+        dockerHost,
+        networks,
+        nanoCpus,
+        memoryBytes,
+        pidsLimit,
+        readOnlyRootFs,
+        tmpBytes,
+        user,
+        secretsDir,
+        callTimeout);
+  }
+
+  /** The same configuration with another limit on processes and threads. */
+  public DockerSandboxConfig withPidsLimit(long pidsLimit) {
+    return new DockerSandboxConfig(
+        dockerHost,
+        networks,
+        nanoCpus,
+        memoryBytes,
+        pidsLimit,
+        readOnlyRootFs,
+        tmpBytes,
+        user,
+        secretsDir,
+        callTimeout);
+  }
+
+  /** The same configuration with another bound on each call to the engine. */
+  public DockerSandboxConfig withCallTimeout(Duration callTimeout) {
+    return new DockerSandboxConfig(
+        dockerHost,
+        networks,
+        nanoCpus,
+        memoryBytes,
+        pidsLimit,
+        readOnlyRootFs,
+        tmpBytes,
+        user,
+        secretsDir,
+        callTimeout);
+  }
+
   /** The same configuration with another memory limit. */
   public DockerSandboxConfig withMemoryBytes(long memoryBytes) {
     return new DockerSandboxConfig(
         dockerHost,
-        network,
+        networks,
         nanoCpus,
         memoryBytes,
         pidsLimit,
@@ -120,7 +195,7 @@ public record DockerSandboxConfig(
   public DockerSandboxConfig withReadOnlyRootFs(boolean readOnlyRootFs) {
     return new DockerSandboxConfig(
         dockerHost,
-        network,
+        networks,
         nanoCpus,
         memoryBytes,
         pidsLimit,
@@ -135,7 +210,7 @@ public record DockerSandboxConfig(
   public DockerSandboxConfig withSecretsDir(Path secretsDir) {
     return new DockerSandboxConfig(
         dockerHost,
-        network,
+        networks,
         nanoCpus,
         memoryBytes,
         pidsLimit,

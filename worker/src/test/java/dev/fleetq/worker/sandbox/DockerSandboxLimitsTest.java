@@ -1,6 +1,7 @@
 package dev.fleetq.worker.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.fleetq.exec.sandbox.SandboxResult;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -76,6 +78,34 @@ class DockerSandboxLimitsTest {
 
       assertThat(result.exitCode()).as("nc's exit code; log:\n%s", log(result)).isNotZero();
       assertThat(log(result)).as("log").contains("unreachable");
+    }
+  }
+
+  @Test
+  void networkTheOperatorDoesNotAllowIsRefusedNamingIt() {
+    assertThatThrownBy(() -> sandbox.withNetwork("bridge"))
+        .as("asking for bridge on a worker that allows only none")
+        .isInstanceOf(SandboxUnavailableException.class)
+        .hasMessageContaining("network bridge")
+        .hasMessageContaining("allowed: none");
+  }
+
+  @Test
+  void allowedNetworkReachesTheEngineWhichRefusesOneItDoesNotHave() {
+    String missing = "fq-missing-" + UUID.randomUUID().toString().substring(0, 8);
+    try (DockerSandbox allowing =
+        DockerSandbox.connect(
+            DockerSandboxConfig.defaults(docker.host()).withNetworks(Set.of("none", missing)),
+            WorkerId.parse(workerId),
+            TestDocker.BUSYBOX_IMAGE,
+            Map.of())) {
+      DockerSandbox onMissing = allowing.withNetwork(missing);
+
+      assertThatThrownBy(() -> onMissing.run(run("true", Duration.ofSeconds(60))))
+          .as("a run on a network the engine lacks")
+          .isInstanceOf(SandboxUnavailableException.class)
+          .hasMessageContaining("on network " + missing)
+          .hasMessageContaining("network " + missing + " not found");
     }
   }
 

@@ -32,13 +32,22 @@ public final class TestUnits {
   /** An attempt at unit {@code u<n>} of {@code job}, with the agent's command and timeout. */
   public static WorkUnit aUnit(
       ExampleRepo repo, JobId job, int n, int attempt, String agentCommand, Duration timeout) {
-    return aUnit(repo, job, n, attempt, agentCommand, null, timeout);
+    return aUnit(repo, job, n, attempt, agentCommand, null, AgentSpec.DEFAULT_NETWORK, timeout);
   }
 
   /** The first attempt at unit {@code u<n>} of {@code job}, run in a container of {@code image}. */
   public static WorkUnit aUnitInImage(
       ExampleRepo repo, JobId job, int n, String agentCommand, String image) {
-    return aUnit(repo, job, n, 1, agentCommand, image, AGENT_TIMEOUT);
+    return aUnit(repo, job, n, 1, agentCommand, image, AgentSpec.DEFAULT_NETWORK, AGENT_TIMEOUT);
+  }
+
+  /**
+   * The first attempt at unit {@code u<n>} of {@code job}, run in a container of {@code image} on
+   * {@code network}.
+   */
+  public static WorkUnit aUnitInImage(
+      ExampleRepo repo, JobId job, int n, String agentCommand, String image, String network) {
+    return aUnit(repo, job, n, 1, agentCommand, image, network, AGENT_TIMEOUT);
   }
 
   private static WorkUnit aUnit(
@@ -48,6 +57,7 @@ public final class TestUnits {
       int attempt,
       String agentCommand,
       String image,
+      String network,
       Duration timeout) {
     return new WorkUnit(
         job,
@@ -58,7 +68,7 @@ public final class TestUnits {
         "Make " + ExampleRepo.testId(n) + " pass without changing the test.",
         List.of(ExampleRepo.testId(n)),
         List.of("src/**"),
-        new AgentSpec(agentCommand, image, List.of(), timeout, 3),
+        new AgentSpec(agentCommand, image, List.of(), timeout, 3, network),
         new GateSpec(ExampleRepo.TEST_COMMAND, List.of(ExampleRepo.REPORT_GLOB), null),
         attempt == 1 ? null : "attempt " + (attempt - 1) + " failed",
         0,
