@@ -123,12 +123,15 @@ class ObservabilityTest {
             .as("workers of the landed series")
             .allSatisfy(
                 labels -> assertThat(labels.get("worker")).as("worker label").startsWith("agent-"));
-        assertThat(prometheus.query("up == 1"))
-            .as("targets Prometheus scrapes, and which are up (log: %s)", promDir)
-            .hasSize(3);
-        assertThat(prometheus.query("sum(fleetq_units_claimed_total)").values())
-            .as("claims Prometheus read from the workers")
-            .containsExactly((double) UNITS);
+        // Each target's first scrape comes at its own offset: wait for the workers' too.
+        await("Prometheus scraped the coordinator and both workers (log: %s)".formatted(promDir))
+            .atMost(PROMETHEUS_PATIENCE)
+            .until(() -> prometheus.query("up == 1").size() == 3);
+        await("Prometheus has every claim, from the workers")
+            .atMost(PROMETHEUS_PATIENCE)
+            .until(
+                () -> prometheus.query("sum(fleetq_units_claimed_total)").values(),
+                claims -> claims.contains((double) UNITS));
       }
     }
   }
