@@ -1,13 +1,20 @@
 package dev.fleetq.cli;
 
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** The {@code fleetq} command in a JVM of its own, as an operator runs it. */
 public final class FleetqProcess {
+  /** The longest a run of {@link #run} may take. */
+  public static final Duration RUN_BOUND = Duration.ofMinutes(1);
+
   private FleetqProcess() {}
 
   /** The command line that runs {@code fleetq args...} on this JVM's classpath. */
@@ -28,5 +35,28 @@ public final class FleetqProcess {
     return new ProcessBuilder(command(args))
         .redirectErrorStream(true)
         .redirectOutput(Files.createFile(output).toFile());
+  }
+
+  /** How a finished {@code fleetq} ended: its exit status and all it printed. */
+  public record Ended(int status, String output) {}
+
+  /**
+   * Runs {@code fleetq args...} to its end, within {@link #RUN_BOUND}; a run that does not end in
+   * time is killed and fails the test.
+   */
+  public static Ended run(Path output, String... args) throws IOException, InterruptedException {
+    Process process = builder(output, args).start();
+    if (!process.waitFor(RUN_BOUND.toSeconds(), TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("fleetq " + String.join(" ", args) + " did not end in " + RUN_BOUND);
+    }
+    return new Ended(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+  }
+
+  /** A loopback port that nothing listens on: it was free a moment ago. */
+  public static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 }

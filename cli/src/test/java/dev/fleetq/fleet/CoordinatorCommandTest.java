@@ -9,7 +9,6 @@ import dev.fleetq.devstack.junit.TestNamespace;
 import dev.fleetq.devstack.junit.WithDevStack;
 import dev.fleetq.exec.testing.ExampleRepo;
 import dev.fleetq.exec.testing.ScriptedAgent;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,26 +84,20 @@ class CoordinatorCommandTest {
   @Test
   void unreachableRedisEndsWithOneSentenceNamingTheAddress(DevStack stack, @TempDir Path dir)
       throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = FleetqProcess.closedPort();
     Path output = dir.resolve("output.txt");
 
-    Process process =
-        FleetqProcess.builder(
-                output,
-                "coordinator",
-                "--kafka",
-                stack.bootstrapServers(),
-                "--redis",
-                "redis://127.0.0.1:" + closedPort)
-            .start();
+    FleetqProcess.Ended ended =
+        FleetqProcess.run(
+            output,
+            "coordinator",
+            "--kafka",
+            stack.bootstrapServers(),
+            "--redis",
+            "redis://127.0.0.1:" + closedPort);
 
-    assertThat(process.waitFor(1, TimeUnit.MINUTES)).as("exited in time").isTrue();
-    String text = Files.readString(output, StandardCharsets.UTF_8);
-    assertThat(process.exitValue()).as("exit status (output: %s)", text).isEqualTo(2);
-    assertThat(text)
+    assertThat(ended.status()).as("exit status (output: %s)", ended.output()).isEqualTo(2);
+    assertThat(ended.output())
         .as("what the operator sees")
         .contains("fleetq coordinator: cannot reach Redis at 127.0.0.1:" + closedPort)
         .doesNotContain("Exception");

@@ -14,7 +14,6 @@ import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitStatus;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,20 +35,14 @@ class WorkerCommandTest {
 
   @Test
   void unreachableBrokerEndsWithOneSentenceNamingTheAddress(@TempDir Path dir) throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = FleetqProcess.closedPort();
     Path output = dir.resolve("output.txt");
 
-    Process process =
-        FleetqProcess.builder(output, "worker", "--kafka", "127.0.0.1:" + closedPort, "--id", "w1")
-            .start();
+    FleetqProcess.Ended ended =
+        FleetqProcess.run(output, "worker", "--kafka", "127.0.0.1:" + closedPort, "--id", "w1");
 
-    assertThat(process.waitFor(1, TimeUnit.MINUTES)).as("exited in time").isTrue();
-    String text = Files.readString(output, StandardCharsets.UTF_8);
-    assertThat(process.exitValue()).as("exit status (output: %s)", text).isEqualTo(2);
-    assertThat(text)
+    assertThat(ended.status()).as("exit status (output: %s)", ended.output()).isEqualTo(2);
+    assertThat(ended.output())
         .as("what the operator sees")
         .contains("fleetq worker: cannot reach Kafka at 127.0.0.1:" + closedPort)
         .doesNotContain("Exception");
@@ -89,32 +82,26 @@ class WorkerCommandTest {
   @Test
   void unreachableDockerEngineEndsWithOneSentenceNamingTheAddress(DevStack stack, @TempDir Path dir)
       throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = FleetqProcess.closedPort();
     Path output = dir.resolve("output.txt");
 
-    Process process =
-        FleetqProcess.builder(
-                output,
-                "worker",
-                "--kafka",
-                stack.bootstrapServers(),
-                "--redis",
-                stack.redisUri(),
-                "--id",
-                "w-docker",
-                "--work-dir",
-                dir.resolve("work").toString(),
-                "--docker-host",
-                "tcp://127.0.0.1:" + closedPort)
-            .start();
+    FleetqProcess.Ended ended =
+        FleetqProcess.run(
+            output,
+            "worker",
+            "--kafka",
+            stack.bootstrapServers(),
+            "--redis",
+            stack.redisUri(),
+            "--id",
+            "w-docker",
+            "--work-dir",
+            dir.resolve("work").toString(),
+            "--docker-host",
+            "tcp://127.0.0.1:" + closedPort);
 
-    assertThat(process.waitFor(1, TimeUnit.MINUTES)).as("exited in time").isTrue();
-    String text = Files.readString(output, StandardCharsets.UTF_8);
-    assertThat(process.exitValue()).as("exit status (output: %s)", text).isEqualTo(2);
-    assertThat(text)
+    assertThat(ended.status()).as("exit status (output: %s)", ended.output()).isEqualTo(2);
+    assertThat(ended.output())
         .as("what the operator sees")
         .contains("fleetq worker: cannot reach the Docker engine at tcp://127.0.0.1:" + closedPort)
         .doesNotContain("Exception")

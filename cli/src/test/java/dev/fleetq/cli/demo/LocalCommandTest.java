@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fleetq.cli.FleetqProcess;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,28 +26,22 @@ class LocalCommandTest {
   @Test
   void unreachableDockerEngineEndsBeforeAnythingStartsNamingTheAddress(@TempDir Path dir)
       throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = FleetqProcess.closedPort();
     Path output = dir.resolve("local.txt");
 
-    Process local =
-        FleetqProcess.builder(
-                output,
-                "local",
-                "--http-port",
-                "0",
-                "--data-dir",
-                dir.resolve("data").toString(),
-                "--docker-host",
-                "tcp://127.0.0.1:" + closedPort)
-            .start();
+    FleetqProcess.Ended ended =
+        FleetqProcess.run(
+            output,
+            "local",
+            "--http-port",
+            "0",
+            "--data-dir",
+            dir.resolve("data").toString(),
+            "--docker-host",
+            "tcp://127.0.0.1:" + closedPort);
 
-    assertThat(local.waitFor(1, TimeUnit.MINUTES)).as("exited in time").isTrue();
-    String text = Files.readString(output, StandardCharsets.UTF_8);
-    assertThat(local.exitValue()).as("exit status (output: %s)", text).isEqualTo(2);
-    assertThat(text)
+    assertThat(ended.status()).as("exit status (output: %s)", ended.output()).isEqualTo(2);
+    assertThat(ended.output())
         .as("what the developer sees")
         .contains("fleetq local: cannot reach the Docker engine at tcp://127.0.0.1:" + closedPort)
         .doesNotContain("Exception");
