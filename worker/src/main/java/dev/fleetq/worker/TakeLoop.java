@@ -8,6 +8,7 @@ import dev.fleetq.worker.claim.ClaimOutcome.Skipped;
 import dev.fleetq.worker.claim.UnitClaims;
 import dev.fleetq.worker.metrics.WorkerMetrics;
 import dev.fleetq.worker.run.Attempts;
+import dev.fleetq.worker.run.BreakOffs;
 import dev.fleetq.worker.run.Slots;
 import dev.fleetq.worker.unit.Delivery;
 import dev.fleetq.worker.unit.UnitSource;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * record at once, and starts the attempt in the slot. It polls only when a slot is free, so no unit
  * waits in this worker behind a busy slot. A record is accepted once the unit is claimed or skipped
  * (a duplicate delivery is dropped), and released only when the worker is stopping or Redis failed
- * before the unit was claimed. A failed turn is logged and retried after a pause.
+ * before the unit was claimed. A failed turn is logged and retried after a pause. After attempts
+ * that broke off for the worker's own reasons it takes nothing until {@link BreakOffs} says so.
  *
  * <p>Runs on one thread of its own, which alone uses the share consumer; {@link #stop()} and the
  * accessors may be called from any thread.
@@ -43,6 +45,7 @@ final class TakeLoop implements Runnable {
   private final Slots slots;
   private final Attempts attempts;
   private final WorkerMetrics metrics;
+  private final BreakOffs breakOffs;
   private final Duration pollTimeout;
   private final Clock clock;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
@@ -56,6 +59,7 @@ final class TakeLoop implements Runnable {
       Slots slots,
       Attempts attempts,
       WorkerMetrics metrics,
+      BreakOffs breakOffs,
       Duration pollTimeout,
       Clock clock) {
     this.source = Objects.requireNonNull(source, "source");
@@ -63,6 +67,7 @@ final class TakeLoop implements Runnable {
     this.slots = Objects.requireNonNull(slots, "slots");
     this.attempts = Objects.requireNonNull(attempts, "attempts");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.breakOffs = Objects.requireNonNull(breakOffs, "breakOffs");
     this.pollTimeout = Objects.requireNonNull(pollTimeout, "pollTimeout");
     this.clock = Objects.requireNonNull(clock, "clock");
     for (SkipReason reason : SkipReason.values()) {
@@ -82,7 +87,7 @@ final class TakeLoop implements Runnable {
           // stop() woke the poll; the loop condition ends it.
         } catch (RuntimeException e) {
           log.warn("Taking a unit failed; trying again in {}", pollTimeout, e);
-          pause();
+          pause(pollTimeout);
         }
       }
     } finally {
@@ -114,6 +119,12 @@ final class TakeLoop implements Runnable {
     }
     boolean started = false;
     try {
+      // Asked once the slot is reserved: the attempt that freed it may have just broken off.
+      Duration pause = breakOffs.pauseLeft();
+      if (!pause.isZero()) {
+        pause(pause.compareTo(pollTimeout) < 0 ? pause : pollTimeout);
+        return;
+      }
       Optional<Delivery> delivery = source.poll(pollTimeout);
       if (delivery.isPresent()) {
         started = dispatch(delivery.get());
@@ -173,9 +184,9 @@ final class TakeLoop implements Runnable {
     }
   }
 
-  private void pause() {
+  private void pause(Duration pause) {
     try {
-      stopSignal.await(pollTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      stopSignal.await(pause.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopping = true;

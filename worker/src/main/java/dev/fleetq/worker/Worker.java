@@ -8,6 +8,7 @@ import dev.fleetq.worker.claim.UnitClaims;
 import dev.fleetq.worker.git.Workspace;
 import dev.fleetq.worker.metrics.WorkerMetrics;
 import dev.fleetq.worker.run.Attempts;
+import dev.fleetq.worker.run.BreakOffs;
 import dev.fleetq.worker.run.Outbox;
 import dev.fleetq.worker.run.Slots;
 import dev.fleetq.worker.sandbox.AgentSandboxes;
@@ -122,8 +123,9 @@ public final class Worker implements AutoCloseable {
     this.slots = new Slots(id, config.slots());
     this.sandboxes = new AgentSandboxes(sandbox, docker, config.defaultImage());
     WorkerMetrics metrics = new WorkerMetrics(registry, id, config.slots(), slots::busy);
+    BreakOffs breakOffs = new BreakOffs(clock);
     Attempts attempts =
-        new Attempts(slots, workspace, sandboxes, outbox, id, config.workDir(), metrics);
+        new Attempts(slots, workspace, sandboxes, outbox, id, config.workDir(), metrics, breakOffs);
     this.source =
         new UnitSource(
             clients.units(),
@@ -132,7 +134,8 @@ public final class Worker implements AutoCloseable {
             config.topics().dlq(),
             config.kafkaTimeout());
     this.takeLoop =
-        new TakeLoop(source, claims, slots, attempts, metrics, config.pollTimeout(), clock);
+        new TakeLoop(
+            source, claims, slots, attempts, metrics, breakOffs, config.pollTimeout(), clock);
     this.heartbeats = new Heartbeats(config, version(), slots, claims, clients.redisson(), clock);
     this.health =
         new Health(

@@ -113,6 +113,11 @@ final class Fleet implements AutoCloseable {
     return start(config, WorkerClients.connect(config));
   }
 
+  /** Starts a worker that reads the time from {@code clock}; the fleet closes it. */
+  Worker start(WorkerConfig config, Clock clock) {
+    return start(new Worker(config, WorkerClients.connect(config), new ProcessSandbox(), clock));
+  }
+
   /** Starts a worker around the given clients; the fleet closes it. */
   Worker start(WorkerConfig config, WorkerClients clients) {
     return start(new Worker(config, clients, new ProcessSandbox(), Clock.systemUTC()));

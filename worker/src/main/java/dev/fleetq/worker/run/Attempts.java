@@ -22,6 +22,7 @@ public final class Attempts {
   private final Outbox outbox;
   private final WorkerId worker;
   private final WorkerMetrics metrics;
+  private final BreakOffs breakOffs;
 
   /**
    * @param slots where attempts run
@@ -31,6 +32,7 @@ public final class Attempts {
    * @param worker this worker
    * @param workDir where agent logs and scratch directories live
    * @param metrics where attempts are counted and timed
+   * @param breakOffs where attempts that broke off for the worker's own reasons are recorded
    */
   public Attempts(
       Slots slots,
@@ -39,13 +41,15 @@ public final class Attempts {
       Outbox outbox,
       WorkerId worker,
       Path workDir,
-      WorkerMetrics metrics) {
+      WorkerMetrics metrics,
+      BreakOffs breakOffs) {
     this.slots = Objects.requireNonNull(slots, "slots");
     this.workspace = Objects.requireNonNull(workspace, "workspace");
     this.agent = new AgentRunner(sandboxes, worker, workDir);
     this.outbox = Objects.requireNonNull(outbox, "outbox");
     this.worker = Objects.requireNonNull(worker, "worker");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.breakOffs = Objects.requireNonNull(breakOffs, "breakOffs");
   }
 
   /**
@@ -55,6 +59,8 @@ public final class Attempts {
   public boolean start(WorkUnit unit, Lease lease) {
     return slots.start(
         unit.key(),
-        handle -> new UnitAttempt(unit, lease, handle, workspace, agent, outbox, worker, metrics));
+        handle ->
+            new UnitAttempt(
+                unit, lease, handle, workspace, agent, outbox, worker, metrics, breakOffs));
   }
 }

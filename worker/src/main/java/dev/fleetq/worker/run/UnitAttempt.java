@@ -47,6 +47,7 @@ final class UnitAttempt implements Runnable {
   private final Outbox outbox;
   private final WorkerId worker;
   private final WorkerMetrics metrics;
+  private final BreakOffs breakOffs;
 
   UnitAttempt(
       WorkUnit unit,
@@ -56,7 +57,8 @@ final class UnitAttempt implements Runnable {
       AgentRunner agent,
       Outbox outbox,
       WorkerId worker,
-      WorkerMetrics metrics) {
+      WorkerMetrics metrics,
+      BreakOffs breakOffs) {
     this.unit = Objects.requireNonNull(unit, "unit");
     this.lease = Objects.requireNonNull(lease, "lease");
     this.handle = Objects.requireNonNull(handle, "handle");
@@ -65,6 +67,7 @@ final class UnitAttempt implements Runnable {
     this.outbox = Objects.requireNonNull(outbox, "outbox");
     this.worker = Objects.requireNonNull(worker, "worker");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.breakOffs = Objects.requireNonNull(breakOffs, "breakOffs");
   }
 
   @Override
@@ -106,6 +109,7 @@ final class UnitAttempt implements Runnable {
           "worker " + worker + " cannot run the agent: " + e.getMessage());
     }
     metrics.agentRan(Duration.between(agentStart, outbox.now()));
+    breakOffs.recovered();
     if (result.timedOut()) {
       return Ending.failed(
           Reason.TIMED_OUT,
@@ -166,11 +170,12 @@ final class UnitAttempt implements Runnable {
   /**
    * The attempt broke off. If it was stopped from outside, the cause decides the report; otherwise
    * the worker could not do its part (a repository it cannot fetch, Kafka unreachable) and hands
-   * the unit back, which the protocol spells {@code WORKER_SHUTDOWN}.
+   * the unit back, which the protocol spells {@code WORKER_SHUTDOWN}, and takes no unit for a while
+   * ({@link BreakOffs}).
    */
   private Ending unfinished(RuntimeException e) {
     if (!Thread.currentThread().isInterrupted()) {
-      log.warn("Attempt broke off", e);
+      log.warn("Attempt broke off; this worker takes no unit for {}", breakOffs.brokeOff(), e);
     }
     return Ending.failed(
         Reason.WORKER_SHUTDOWN,

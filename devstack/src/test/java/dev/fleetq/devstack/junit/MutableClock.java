@@ -1,4 +1,4 @@
-package dev.fleetq.coordinator.testing;
+package dev.fleetq.devstack.junit;
 
 import java.time.Clock;
 import java.time.Duration;
