@@ -14,6 +14,8 @@ import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitStatus;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -77,6 +79,37 @@ class WorkerCommandTest {
             "FLEETQ_AGENT_READ_ONLY; default false",
             "--agent-secrets-dir",
             "FLEETQ_AGENT_SECRETS_DIR");
+  }
+
+  @Test
+  void aTakenMetricsPortEndsWithOneSentenceNamingIt(DevStack stack, @TempDir Path dir)
+      throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      FleetqProcess.Ended ended =
+          FleetqProcess.run(
+              dir.resolve("output.txt"),
+              "worker",
+              "--kafka",
+              stack.bootstrapServers(),
+              "--redis",
+              stack.redisUri(),
+              "--id",
+              "w-port",
+              "--work-dir",
+              dir.resolve("work").toString(),
+              "--docker-host",
+              "",
+              "--metrics-host",
+              "127.0.0.1",
+              "--metrics-port",
+              Integer.toString(taken.getLocalPort()));
+
+      assertThat(ended.status()).as("exit status (output: %s)", ended.output()).isEqualTo(2);
+      assertThat(ended.output())
+          .as("what the operator sees")
+          .contains("fleetq worker: cannot serve /metrics on 127.0.0.1:" + taken.getLocalPort())
+          .doesNotContain("Exception");
+    }
   }
 
   @Test
