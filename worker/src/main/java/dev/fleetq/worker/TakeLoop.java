@@ -3,7 +3,6 @@ package dev.fleetq.worker;
 import dev.fleetq.worker.claim.ClaimException;
 import dev.fleetq.worker.claim.ClaimOutcome;
 import dev.fleetq.worker.claim.ClaimOutcome.Claimed;
-import dev.fleetq.worker.claim.ClaimOutcome.SkipReason;
 import dev.fleetq.worker.claim.ClaimOutcome.Skipped;
 import dev.fleetq.worker.claim.UnitClaims;
 import dev.fleetq.worker.metrics.WorkerMetrics;
@@ -15,13 +14,10 @@ import dev.fleetq.worker.unit.UnitSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +45,6 @@ final class TakeLoop implements Runnable {
   private final Duration pollTimeout;
   private final Clock clock;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
-  private final Map<SkipReason, AtomicInteger> skipped = new EnumMap<>(SkipReason.class);
   private volatile boolean stopping;
   private volatile Instant lastGoodTurn;
 
@@ -70,9 +65,6 @@ final class TakeLoop implements Runnable {
     this.breakOffs = Objects.requireNonNull(breakOffs, "breakOffs");
     this.pollTimeout = Objects.requireNonNull(pollTimeout, "pollTimeout");
     this.clock = Objects.requireNonNull(clock, "clock");
-    for (SkipReason reason : SkipReason.values()) {
-      skipped.put(reason, new AtomicInteger());
-    }
     this.lastGoodTurn = clock.instant();
   }
 
@@ -106,11 +98,6 @@ final class TakeLoop implements Runnable {
   /** When the loop last completed a turn without failing. */
   Instant lastGoodTurn() {
     return lastGoodTurn;
-  }
-
-  /** How many deliveries were skipped for {@code reason}. */
-  int skipped(SkipReason reason) {
-    return skipped.get(reason).get();
   }
 
   private void turn() {
@@ -151,7 +138,6 @@ final class TakeLoop implements Runnable {
     }
     acceptQuietly(delivery);
     if (outcome instanceof Skipped skip) {
-      skipped.get(skip.reason()).incrementAndGet();
       metrics.skipped(skip.reason());
       log.info("Skipped {}: {} ({})", delivery, skip.reason(), skip.detail());
       return false;

@@ -53,6 +53,7 @@ public final class Worker implements AutoCloseable {
   private final TakeLoop takeLoop;
   private final Heartbeats heartbeats;
   private final Health health;
+  private final WorkerMetrics workerMetrics;
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Thread takeThread;
   private final ScheduledExecutorService heartbeatThread;
@@ -123,6 +124,7 @@ public final class Worker implements AutoCloseable {
     this.slots = new Slots(id, config.slots());
     this.sandboxes = new AgentSandboxes(sandbox, docker, config.defaultImage());
     WorkerMetrics metrics = new WorkerMetrics(registry, id, config.slots(), slots::busy);
+    this.workerMetrics = metrics;
     BreakOffs breakOffs = new BreakOffs(clock);
     Attempts attempts =
         new Attempts(slots, workspace, sandboxes, outbox, id, config.workDir(), metrics, breakOffs);
@@ -231,7 +233,7 @@ public final class Worker implements AutoCloseable {
 
   /** How many deliveries were skipped for {@code reason}; for tests. */
   int skipped(SkipReason reason) {
-    return takeLoop.skipped(reason);
+    return (int) workerMetrics.skips(reason);
   }
 
   /** How many slots are running an attempt; for tests. */

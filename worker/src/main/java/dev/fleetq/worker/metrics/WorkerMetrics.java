@@ -109,6 +109,11 @@ public final class WorkerMetrics {
     skipped.labelValues(worker, reason.name()).inc();
   }
 
+  /** How many deliveries this worker skipped for {@code reason}. */
+  public long skips(SkipReason reason) {
+    return (long) skipped.labelValues(worker, reason.name()).get();
+  }
+
   /** An agent ran for {@code duration}. */
   public void agentRan(Duration duration) {
     agentRun.labelValues(worker).observe(seconds(duration));
