@@ -182,6 +182,7 @@ class WorkerCrashTest {
             GIT.run(clone, "rev-parse", "HEAD"),
             GIT.run(clone, "rev-parse", "HEAD~1"),
             List.of(),
+            List.of(),
             new GateSpec(
                 ExampleRepo.TEST_COMMAND, List.of(ExampleRepo.REPORT_GLOB), Duration.ofMinutes(1)),
             Instant.now());

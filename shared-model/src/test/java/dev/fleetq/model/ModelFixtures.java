@@ -149,6 +149,7 @@ public final class ModelFixtures {
         aCommit('c'),
         aCommit('b'),
         List.of("src/main/**"),
+        List.of("com.acme.CalcTest#adds"),
         aGateSpec(),
         T0);
   }

@@ -15,12 +15,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides a batch of requests for one repository with as few suite runs as it can. After the {@link
  * Gatekeeper}'s checks it merges the candidates onto main in order in one scratch worktree (a
- * candidate that conflicts is refused {@code CONFLICT} and left out) and runs the suite once.
- * Without a regression the whole batch lands: main gets one merge commit per unit, in order, pushed
- * with one compare-and-swap. With regressions a {@link Bisection} over the chain's prefixes finds
- * the candidate that breaks each test, the {@link FlakeFilter} makes sure each break is real, the
- * culprits are refused naming the tests they break, and the rest is merged and tested again; so
- * every candidate that is not a culprit lands, and main never holds a regression.
+ * candidate that conflicts is refused {@code CONFLICT} and left out) and runs the suite once. The
+ * run must meet the chain's {@link Expectations}: every test that passes on main still passes (the
+ * rule), and every target test of every candidate's unit passes (the goal). Then the whole batch
+ * lands: main gets one merge commit per unit, in order, pushed with one compare-and-swap. Otherwise
+ * the {@link ChainRun} finds who is to blame (the candidate that breaks a passing test or undoes
+ * another unit's target, or the one that did not make its own target pass), the {@link FlakeFilter}
+ * makes sure each break is real, those candidates are refused naming the tests, and the rest is
+ * merged and tested again; so every candidate that is not to blame lands, main never holds a
+ * regression, and a landed unit's target tests pass on main. The suite's runs are kept by tree
+ * ({@link TreeRuns}) for the whole batch, so a merge that gives the same files as one already
+ * tested costs no run.
  *
  * <p>Not thread-safe per repository: the gate decides one batch of a repository at a time, on an
  * executor thread; it blocks while git and the tests run.
@@ -66,7 +71,10 @@ final class BatchGate {
       throw new IllegalArgumentException("a batch holds one request per unit");
     }
     Verdicts verdicts = new Verdicts(requests, clock);
-    RepoMirror mirror = gatekeeper.mirror(requests.get(0).repo());
+    GateRequest first = requests.get(0);
+    RepoMirror mirror = gatekeeper.mirror(first.repo());
+    TreeRuns runs =
+        new TreeRuns(suites, mirror, first.gate(), first.repoId().value(), verdicts::countRun);
     List<Integer> pending = admit(verdicts, mirror);
     for (int attempt = 1; attempt <= landAttempts && !pending.isEmpty(); attempt++) {
       if (attempt > 1) {
@@ -77,7 +85,7 @@ final class BatchGate {
           break;
         }
       }
-      pending = round(verdicts, mirror, pending);
+      pending = round(verdicts, mirror, runs, pending);
     }
     for (int index : pending) {
       verdicts.decide(
@@ -128,7 +136,8 @@ final class BatchGate {
   }
 
   /** Merges, tests and lands on the current main; returns what to try again as main moved. */
-  private List<Integer> round(Verdicts verdicts, RepoMirror mirror, List<Integer> pending) {
+  private List<Integer> round(
+      Verdicts verdicts, RepoMirror mirror, TreeRuns runs, List<Integer> pending) {
     String main = mirror.mainHead();
     GateRequest first = verdicts.request(pending.get(0));
     Optional<GateBaseline> baseline = gatekeeper.baseline(first, mirror, main, verdicts::countRun);
@@ -149,9 +158,21 @@ final class BatchGate {
         if (chain.members().isEmpty()) {
           return List.of();
         }
+        SuiteRunner.Outcome run = runs.in(scratch.dir(), chain.head(chain.size()), "batch");
+        if (run.timedOut()) {
+          refuseTimedOut(verdicts, chain, run);
+          return List.of();
+        }
         Optional<Comparison> clean =
-            new ChainRun(suites, flakes, verdicts, mirror, main, chain, baseline.get().passing())
-                .test(scratch.dir());
+            new ChainRun(
+                    runs,
+                    flakes,
+                    verdicts,
+                    mirror,
+                    main,
+                    chain,
+                    Expectations.of(baseline.get().passing(), verdicts, chain))
+                .test(run);
         if (clean.isPresent()) {
           return land(verdicts, mirror, main, chain, clean.get());
         }
@@ -161,15 +182,28 @@ final class BatchGate {
     return List.of();
   }
 
+  private static void refuseTimedOut(Verdicts verdicts, Chain chain, SuiteRunner.Outcome run) {
+    GateRequest first = verdicts.request(chain.members().get(0));
+    String detail =
+        "With the candidate merged, the test command ran past its timeout of "
+            + first.gate().timeout()
+            + ". Its last lines:\n"
+            + run.logTail();
+    chain.members().forEach(i -> verdicts.decide(i, b -> b.refuse(Reason.TIMED_OUT, detail)));
+  }
+
+  /** The message of the merge commit that lands the request's candidate on main. */
+  static String landing(GateRequest request) {
+    return "Land " + request.key() + " attempt " + request.attempt();
+  }
+
   private Chain merge(
       Verdicts verdicts, RepoMirror.Scratch scratch, String main, List<Integer> members) {
     List<Integer> merged = new ArrayList<>();
     List<String> heads = new ArrayList<>();
     for (int index : members) {
       GateRequest request = verdicts.request(index);
-      List<String> conflicts =
-          scratch.merge(
-              request.candidateCommit(), "Land " + request.key() + " attempt " + request.attempt());
+      List<String> conflicts = scratch.merge(request.candidateCommit(), landing(request));
       if (conflicts.isEmpty()) {
         merged.add(index);
         heads.add(scratch.head());
@@ -210,7 +244,8 @@ final class BatchGate {
                 first.repoId(), chain.head(chain.size()), clean.passing(), clock.instant()));
         for (int k = 0; k < chain.size(); k++) {
           String commit = chain.heads().get(k);
-          verdicts.decide(chain.members().get(k), b -> b.landed(commit, clean.fixed()));
+          List<String> fixed = fixedBy(verdicts.request(chain.members().get(k)), clean);
+          verdicts.decide(chain.members().get(k), b -> b.landed(commit, fixed));
         }
         return List.of();
       case MAIN_MOVED:
@@ -222,6 +257,16 @@ final class BatchGate {
         chain.members().forEach(i -> verdicts.decide(i, b -> b.refuse(Reason.PUSH_FAILED, detail)));
         return List.of();
     }
+  }
+
+  /**
+   * The tests a landing unit fixed: its target tests, which all pass; for a unit that names none,
+   * the tests the batch fixed that are no unit's target.
+   */
+  private static List<String> fixedBy(GateRequest request, Comparison clean) {
+    return request.targetTests().isEmpty()
+        ? clean.fixed()
+        : request.targetTests().stream().filter(clean.passing()::contains).toList();
   }
 
   private void unmark(Verdicts verdicts, Chain chain, List<Integer> marked) {

@@ -9,12 +9,14 @@ import java.util.function.IntFunction;
 
 /**
  * Finds which candidates of a merged batch break which tests. The batch is a chain of merges onto
- * main, one per candidate; prefix {@code k} is main with the first {@code k} candidates merged.
- * Prefix 0 (main) passes every regressed test and the whole chain fails them, so for each regressed
- * test a binary search over the prefixes finds the first candidate whose merge breaks it: its
- * culprit. One suite run answers for every regressed test at once, so the searches of tests broken
- * by different candidates share runs while their intervals overlap; each run halves the widest
- * interval left.
+ * main, one per candidate; prefix {@code k} is main with the first {@code k} candidates merged. A
+ * test is expected to pass from some prefix on: a test that passes on main from prefix 0, the
+ * target test of the {@code k}-th candidate from prefix {@code k}. The whole chain fails it, so a
+ * binary search over the prefixes from there finds the first one that fails it: for a test that
+ * passed on main, the candidate whose merge breaks it (its culprit); for a target test, its own
+ * candidate when that prefix already fails it, or the later candidate that undid it. One suite run
+ * answers for every test at once, so the searches of tests broken by different candidates share
+ * runs while their intervals overlap; each run halves the widest interval left.
  *
  * <p>Not thread-safe; one per search.
  */
@@ -27,11 +29,15 @@ final class Bisection {
   /**
    * @param size how many candidates the chain holds
    * @param whole the comparison of the whole chain, whose regressions are searched
+   * @param expectedFrom the prefix from which a test is expected to pass, for those that are not
+   *     expected from prefix 0 on
    */
-  Bisection(int size, Comparison whole) {
+  Bisection(int size, Comparison whole, Map<String, Integer> expectedFrom) {
     runs.put(size, whole);
     for (String test : whole.brokenIds()) {
-      passesUpTo.put(test, 0);
+      // A test expected from prefix k is searched as if prefix k - 1 passed it: if k fails it too,
+      // the search ends at k.
+      passesUpTo.put(test, Math.max(0, expectedFrom.getOrDefault(test, 0) - 1));
       failsFrom.put(test, size);
       failures.put(test, 1);
     }
@@ -63,7 +69,10 @@ final class Bisection {
     return this;
   }
 
-  /** The regressed tests by the prefix whose last candidate breaks them (1 is the first). */
+  /**
+   * The regressed tests by the first prefix that fails them (1 is the first candidate's merge): for
+   * a test expected from prefix 0, the prefix whose last candidate breaks it.
+   */
   Map<Integer, List<String>> culprits() {
     Map<Integer, List<String>> culprits = new LinkedHashMap<>();
     failsFrom.forEach(

@@ -116,7 +116,7 @@ record Comparison(
 
   private static String describe(TestResult result) {
     if (result == null) {
-      return "missing (it passed on main and did not run with the candidate)";
+      return "missing (no test with this id ran)";
     }
     String message = result.message() == null ? "" : result.message().strip();
     return switch (result.status()) {

@@ -48,6 +48,11 @@ final class RepoMirror {
         mirror, "rev-parse", "--verify", "refs/remotes/origin/" + repo.branch() + "^{commit}");
   }
 
+  /** The id of {@code commit}'s tree: two commits with the same tree hold the same files. */
+  String tree(String commit) {
+    return git.run(mirror, "rev-parse", "--verify", commit + "^{tree}");
+  }
+
   /** Whether the mirror holds {@code commit}. */
   boolean hasCommit(String commit) {
     return git.tryRun(mirror, "cat-file", "-e", commit + "^{commit}").succeeded();

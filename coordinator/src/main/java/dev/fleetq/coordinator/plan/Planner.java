@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * Turns an accepted job into units and publishes their first attempts: emits {@code PLANNING}, then
  * either lists the submitter's units or measures the failing tests (one unit per failing test, the
  * passing ones offered to the gate as its first baseline), publishes every unit, and emits {@code
- * RUNNING} with the unit count.
+ * RUNNING} with the unit count and how many target tests the units name.
  *
  * <p>A job that cannot be planned ends {@code FAILED} with a detail that says why. A failing-tests
  * job in which no test fails ends {@code SUCCEEDED} at once with 0 units: there is nothing to fix,
@@ -97,7 +97,15 @@ public final class Planner {
       for (WorkUnit unit : draft.units()) {
         publisher.publish(unit);
       }
-      emit(id, JobStatus.RUNNING, draft.units().size(), draft.note());
+      int targets = draft.units().stream().mapToInt(unit -> unit.targetTests().size()).sum();
+      events.emit(
+          new JobEvent(
+              id,
+              JobStatus.RUNNING,
+              draft.units().size(),
+              targets,
+              Details.clip(draft.note()),
+              clock.instant()));
       log.info("Planned job {} into {} units", id, draft.units().size());
     } catch (PlanningException e) {
       log.info("Job {} cannot be planned: {}", id, e.getMessage());

@@ -1,5 +1,6 @@
 package dev.fleetq.coordinator.state;
 
+import dev.fleetq.coordinator.kafka.Details;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.state.JobState;
 import dev.fleetq.model.unit.JobEvent;
@@ -7,6 +8,7 @@ import dev.fleetq.model.unit.JobStatus;
 import dev.fleetq.model.unit.UnitStatus;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,9 +16,12 @@ import java.util.Map;
  *
  * <p>A job moves only forward ({@code ACCEPTED → PLANNING → RUNNING →} an end) and never leaves an
  * end, so a replayed or late event changes nothing. Counts per unit status change by one for each
- * unit move. A running job whose units have all landed {@code SUCCEEDED}; one whose units have all
- * ended with at least one {@code FAILED} has {@code FAILED}; one whose units all ended with some
- * cancelled and none failed is {@code CANCELLED}.
+ * unit move, and a unit that lands adds its target tests to the fixed ones (the gate lands a unit
+ * only when all of them pass, and refuses any later candidate that breaks one). A running job whose
+ * units have all landed, and so fixed every target test, {@code SUCCEEDED}; one whose units have
+ * all ended with at least one {@code FAILED} has {@code FAILED}; one whose units all ended with
+ * some cancelled and none failed is {@code CANCELLED}. An ended job's detail says how many of its
+ * target tests were fixed.
  *
  * <p>Stateless and thread-safe.
  */
@@ -37,6 +42,8 @@ final class JobFold {
               event.status(),
               event.unitCount(),
               Map.of(),
+              event.targetTests(),
+              0,
               event.detail(),
               event.at(),
               event.at()));
@@ -50,6 +57,8 @@ final class JobFold {
             event.status(),
             Math.max(current.unitCount(), event.unitCount()),
             current.counts(),
+            Math.max(current.targetTests(), event.targetTests()),
+            current.fixedTests(),
             event.detail() != null ? event.detail() : current.detail(),
             current.submittedAt(),
             event.at()));
@@ -59,9 +68,11 @@ final class JobFold {
    * The state after one of the job's units moved.
    *
    * @param from the unit's status before, or null for a unit seen for the first time
+   * @param targets how many target tests the unit names; they count as fixed when it lands
    * @return {@code current} itself when the move changes nothing
    */
-  static JobState unitMoved(JobState current, UnitStatus from, UnitStatus to, Instant at) {
+  static JobState unitMoved(
+      JobState current, UnitStatus from, UnitStatus to, int targets, Instant at) {
     if (from == to) {
       return current;
     }
@@ -77,6 +88,8 @@ final class JobFold {
             current.status(),
             current.unitCount(),
             counts,
+            current.targetTests(),
+            current.fixedTests() + (to == UnitStatus.LANDED ? targets : 0),
             current.detail(),
             current.submittedAt(),
             at));
@@ -84,7 +97,22 @@ final class JobFold {
 
   /** The state of a job whose units show up before any of its own events. */
   static JobState unseen(JobId job, Instant at) {
-    return new JobState(job, JobStatus.ACCEPTED, 0, Map.of(), null, at, at);
+    return new JobState(job, JobStatus.ACCEPTED, 0, Map.of(), 0, 0, null, at, at);
+  }
+
+  /**
+   * The ended job with the target tests that are still failing named in its detail.
+   *
+   * @param unfixed the target tests of the units that did not land
+   */
+  static JobState naming(JobState job, List<String> unfixed) {
+    if (unfixed.isEmpty()) {
+      return job;
+    }
+    return withDetail(
+        job,
+        job.status(),
+        Details.clip(job.detail() + "; still failing: " + String.join(", ", unfixed)));
   }
 
   private static JobState settle(JobState job) {
@@ -98,23 +126,38 @@ final class JobFold {
     if (landed + failed + cancelled < units) {
       return job;
     }
-    if (landed == units) {
-      return ended(job, JobStatus.SUCCEEDED, "all " + units + " units landed");
+    String fixed = fixed(job);
+    if (landed == units && job.fixedTests() >= job.targetTests()) {
+      return withDetail(job, JobStatus.SUCCEEDED, "all " + units + " units landed" + fixed);
     }
     String tally = landed + " landed, " + failed + " failed, " + cancelled + " cancelled";
-    if (failed > 0) {
-      return ended(
-          job, JobStatus.FAILED, failed + " of " + units + " units failed (" + tally + ")");
+    if (landed == units) {
+      return withDetail(
+          job, JobStatus.FAILED, "every unit landed, but not every target test passes" + fixed);
     }
-    return ended(job, JobStatus.CANCELLED, "every unit ended, some cancelled (" + tally + ")");
+    if (failed > 0) {
+      return withDetail(
+          job, JobStatus.FAILED, failed + " of " + units + " units failed (" + tally + ")" + fixed);
+    }
+    return withDetail(
+        job, JobStatus.CANCELLED, "every unit ended, some cancelled (" + tally + ")" + fixed);
   }
 
-  private static JobState ended(JobState job, JobStatus status, String detail) {
+  /** {@code "; fixed N of M failing tests"}, or nothing for a job whose units name no tests. */
+  private static String fixed(JobState job) {
+    return job.targetTests() == 0
+        ? ""
+        : "; fixed " + job.fixedTests() + " of " + job.targetTests() + " failing tests";
+  }
+
+  private static JobState withDetail(JobState job, JobStatus status, String detail) {
     return new JobState(
         job.jobId(),
         status,
         job.unitCount(),
         job.counts(),
+        job.targetTests(),
+        job.fixedTests(),
         detail,
         job.submittedAt(),
         job.updatedAt());

@@ -5,6 +5,7 @@ import dev.fleetq.coordinator.kafka.DeadLetters;
 import dev.fleetq.coordinator.kafka.EventLog;
 import dev.fleetq.coordinator.kafka.RecordLoop;
 import dev.fleetq.coordinator.publish.UnitPublisher;
+import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.UnitId;
 import dev.fleetq.model.id.UnitKey;
 import dev.fleetq.model.state.AttemptFailure;
@@ -17,10 +18,13 @@ import dev.fleetq.model.unit.JobStatus;
 import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitEvent;
 import dev.fleetq.model.unit.UnitStatus;
+import dev.fleetq.model.unit.WorkUnit;
 import dev.fleetq.model.wire.InvalidMessageException;
 import dev.fleetq.model.wire.Json;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.redisson.api.RedissonClient;
@@ -137,8 +141,11 @@ public final class Projector implements AutoCloseable {
     store.putUnit(unit);
     JobState stored = store.job(unit.jobId());
     JobState job = stored != null ? stored : JobFold.unseen(unit.jobId(), at);
-    JobState moved =
-        JobFold.unitMoved(job, before == null ? null : before.status(), unit.status(), at);
+    UnitStatus from = before == null ? null : before.status();
+    JobState moved = JobFold.unitMoved(job, from, unit.status(), landedTargets(from, unit), at);
+    if (moved.status() == JobStatus.FAILED && job.status() != JobStatus.FAILED) {
+      moved = JobFold.naming(moved, unfixedTargets(unit.jobId()));
+    }
     if (moved != stored) {
       store.putJob(moved);
       announceOutcome(stored, moved, null);
@@ -150,8 +157,29 @@ public final class Projector implements AutoCloseable {
     return unit;
   }
 
+  /** How many target tests a unit that has just landed fixed: all of them, or the gate refuses. */
+  private int landedTargets(UnitStatus from, UnitState unit) {
+    if (unit.status() != UnitStatus.LANDED || from == UnitStatus.LANDED) {
+      return 0;
+    }
+    WorkUnit spec = store.spec(unit.key());
+    return spec == null ? 0 : spec.targetTests().size();
+  }
+
+  /** The target tests of the job's units that did not land. */
+  private List<String> unfixedTargets(JobId job) {
+    List<String> unfixed = new ArrayList<>();
+    for (UnitState unit : store.units(job)) {
+      WorkUnit spec = unit.status() == UnitStatus.LANDED ? null : store.spec(unit.key());
+      if (spec != null) {
+        unfixed.addAll(spec.targetTests());
+      }
+    }
+    return unfixed;
+  }
+
   private UnitState enrich(UnitState unit) {
-    String title = unit.title() != null ? unit.title() : store.title(unit.key());
+    String title = unit.title() != null ? unit.title() : title(unit.key());
     String landed =
         unit.status() == UnitStatus.LANDED && unit.landedCommit() == null
             ? store.landedCommit(unit.key())
@@ -169,6 +197,11 @@ public final class Projector implements AutoCloseable {
         unit.failures(),
         landed,
         unit.updatedAt());
+  }
+
+  private String title(UnitKey key) {
+    WorkUnit spec = store.spec(key);
+    return spec == null ? null : spec.title();
   }
 
   private void onJobEvent(JobEvent event) {

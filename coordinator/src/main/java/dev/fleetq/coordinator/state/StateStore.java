@@ -101,10 +101,10 @@ final class StateStore {
     return jobs;
   }
 
-  /** The title of the unit's latest published attempt, or null when none was published. */
-  String title(UnitKey key) {
+  /** The unit's latest published attempt, or null when none was published. */
+  WorkUnit spec(UnitKey key) {
     String json = bucket(keys.unitSpec(key)).get();
-    return json == null ? null : Json.decode(json, WorkUnit.class).title();
+    return json == null ? null : Json.decode(json, WorkUnit.class);
   }
 
   /** The commit the gate landed the unit as, or null. */

@@ -226,7 +226,15 @@ class HttpApiTest {
 
   private static JobState job(String id, JobStatus status, Instant submitted) {
     return new JobState(
-        JobId.parse(id), status, 1, Map.of(UnitStatus.RUNNING, 1), null, submitted, submitted);
+        JobId.parse(id),
+        status,
+        1,
+        Map.of(UnitStatus.RUNNING, 1),
+        0,
+        0,
+        null,
+        submitted,
+        submitted);
   }
 
   /** The first record with the key on any partition of the topic, waiting for it. */

@@ -3,6 +3,7 @@ package dev.fleetq.coordinator.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleetq.coordinator.plan.Baselines;
+import dev.fleetq.coordinator.plan.JUnitReports;
 import dev.fleetq.coordinator.testing.Harness;
 import dev.fleetq.devstack.DevStack;
 import dev.fleetq.devstack.junit.TestNamespace;
@@ -20,25 +21,31 @@ import dev.fleetq.model.job.RepoSpec;
 import dev.fleetq.model.unit.Reason;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Random batches of candidates (fixing, breaking, conflicting, flaky and out-of-scope), seeded, on
- * real git, real Redis and the example repository's shell tests: main never holds a regression,
- * every candidate that is not a culprit lands, and every refusal names its reason.
+ * Random batches of candidates (fixing, breaking, conflicting, flaky, out-of-scope, non-fixing and
+ * sabotaging another unit's fix), seeded, on real git, real Redis and the example repository's
+ * shell tests: main never holds a regression, every landed unit's target tests pass at its landing
+ * commit and at every later commit of main's first-parent history, every candidate that is not to
+ * blame lands, and every refusal names its reason.
  */
 @WithDevStack
 class BatchGatePropertyTest {
@@ -58,7 +65,9 @@ class BatchGatePropertyTest {
     BREAK,
     CONFLICT,
     FLAKY,
-    OUT_OF_SCOPE
+    OUT_OF_SCOPE,
+    NON_FIXING,
+    SABOTEUR
   }
 
   @BeforeEach
@@ -101,14 +110,22 @@ class BatchGatePropertyTest {
   @Test
   void randomBatchesLandEveryNonCulpritAndNeverBreakMain() throws IOException {
     Random random = new Random(SEED);
+    int sabotagesBeforeTheFix = 0;
+    int sabotagesAfterTheFix = 0;
     for (int iteration = 0; iteration < ITERATIONS; iteration++) {
       Path home = Files.createDirectories(dir.resolve("i" + iteration));
       ExampleRepo repo = ExampleRepo.create(home, FAILING, PASSING);
       addFlakyTest(repo, home);
       List<Kind> kinds = randomKinds(random, 2 + random.nextInt(7));
       List<Integer> fixTargets = new ArrayList<>();
+      for (int k = 0; k < kinds.size(); k++) {
+        if (kinds.get(k) == Kind.FIX) {
+          fixTargets.add(k + 1);
+        }
+      }
       List<GateRequest> requests = new ArrayList<>();
       List<String> broken = new ArrayList<>();
+      Map<Integer, String> undone = new HashMap<>();
       for (int k = 0; k < kinds.size(); k++) {
         String unit = "i" + iteration + "-u" + k;
         int own = k + 1;
@@ -124,12 +141,24 @@ class BatchGatePropertyTest {
               case FLAKY -> Map.of("src/flake-" + unit + ".txt", "flaky");
               case OUT_OF_SCOPE ->
                   Map.of(src(own), ExampleRepo.fixedContent(own), "docs/x.md", "x");
+              case NON_FIXING -> Map.of("src/notes-" + unit + ".txt", "looked at it");
+              case SABOTEUR -> {
+                int victim = fixTargets.get(random.nextInt(fixTargets.size()));
+                undone.put(k, ExampleRepo.testId(victim));
+                if (victim > own) {
+                  sabotagesBeforeTheFix++;
+                } else {
+                  sabotagesAfterTheFix++;
+                }
+                yield Map.of(
+                    src(own), ExampleRepo.fixedContent(own), ExampleRepo.undoFile(victim), "x");
+              }
             };
-        if (kinds.get(k) == Kind.FIX) {
-          fixTargets.add(own);
-        }
         List<String> scope = kinds.get(k) == Kind.OUT_OF_SCOPE ? List.of("src/**") : List.of();
-        requests.add(request(repo, home, unit, writes, scope));
+        // A flaky candidate stands for an explicit unit, which names no target tests.
+        List<String> targets =
+            kinds.get(k) == Kind.FLAKY ? List.of() : List.of(ExampleRepo.testId(own));
+        requests.add(request(repo, home, unit, writes, scope, targets));
       }
 
       List<Decision> decisions = gate.decide(requests);
@@ -147,6 +176,14 @@ class BatchGatePropertyTest {
           }
           case CONFLICT -> assertThat(verdict.reason()).as(what).isEqualTo(Reason.CONFLICT);
           case OUT_OF_SCOPE -> assertThat(verdict.reason()).as(what).isEqualTo(Reason.OUT_OF_SCOPE);
+          case NON_FIXING -> {
+            assertThat(verdict.reason()).as(what).isEqualTo(Reason.TARGET_STILL_FAILING);
+            assertThat(verdict.brokenTests()).as(what).containsExactly(ExampleRepo.testId(k + 1));
+          }
+          case SABOTEUR -> {
+            assertThat(verdict.reason()).as(what).isEqualTo(Reason.REGRESSION);
+            assertThat(verdict.brokenTests()).as(what).contains(undone.get(k));
+          }
         }
         assertThat(decisions.get(k).detail()).as(what + " detail").isNotBlank();
       }
@@ -160,7 +197,63 @@ class BatchGatePropertyTest {
             .as(label + ": fix %d on main", n)
             .isEqualTo(ExampleRepo.fixedContent(n));
       }
+      assertTargetsPassFromTheirLanding(repo, home, requests, decisions, label);
     }
+    assertThat(sabotagesBeforeTheFix).as("batches where a saboteur comes before the fix").isPositive();
+    assertThat(sabotagesAfterTheFix).as("batches where a saboteur comes after the fix").isPositive();
+  }
+
+  /**
+   * Runs the suite at every commit of main's first-parent history since the batch and checks that
+   * every landed unit's target tests pass at its landing commit and at every commit after it.
+   */
+  private static void assertTargetsPassFromTheirLanding(
+      ExampleRepo repo,
+      Path home,
+      List<GateRequest> requests,
+      List<Decision> decisions,
+      String label) {
+    Path checkout = home.resolve("history");
+    GIT.run(home, "clone", "--quiet", repo.url(), checkout.toString());
+    List<String> firstParents =
+        GIT.run(checkout, "rev-list", "--first-parent", "--reverse", "origin/main")
+            .lines()
+            .toList();
+    for (String commit : firstParents) {
+      GIT.run(checkout, "checkout", "--quiet", "--detach", commit);
+      Set<String> passing = suitePassing(checkout);
+      for (int k = 0; k < requests.size(); k++) {
+        GateVerdict verdict = decisions.get(k).verdict();
+        if (verdict.outcome() == GateVerdict.Outcome.LANDED
+            && isAncestor(checkout, verdict.landedCommit(), commit)) {
+          assertThat(passing)
+              .as("%s: targets of candidate %d at %s", label, k, commit)
+              .containsAll(requests.get(k).targetTests());
+        }
+      }
+    }
+  }
+
+  private static Set<String> suitePassing(Path checkout) {
+    try {
+      Process run =
+          new ProcessBuilder("sh", ExampleRepo.TEST_COMMAND)
+              .directory(checkout.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      assertThat(run.waitFor(30, TimeUnit.SECONDS)).as("suite in %s ended", checkout).isTrue();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return JUnitReports.read(checkout, List.of(ExampleRepo.REPORT_GLOB)).passing();
+  }
+
+  private static boolean isAncestor(Path checkout, String ancestor, String commit) {
+    return GIT.tryRun(checkout, "merge-base", "--is-ancestor", ancestor, commit).succeeded();
   }
 
   /** Fixes come first, so that a conflicting candidate has an earlier fix to conflict with. */
@@ -193,7 +286,12 @@ class BatchGatePropertyTest {
 
   /** A worker's candidate, pushed, and its request with the unit's fence set. */
   GateRequest request(
-      ExampleRepo repo, Path home, String unit, Map<String, String> writes, List<String> scope)
+      ExampleRepo repo,
+      Path home,
+      String unit,
+      Map<String, String> writes,
+      List<String> scope,
+      List<String> targets)
       throws IOException {
     JobId job = JobId.parse("job-batch");
     Path clone = home.resolve("w-" + unit);
@@ -221,6 +319,7 @@ class BatchGatePropertyTest {
         GIT.run(clone, "rev-parse", "HEAD"),
         base,
         scope,
+        targets,
         GateHarness.gateSpec(ExampleRepo.TEST_COMMAND),
         Instant.now());
   }

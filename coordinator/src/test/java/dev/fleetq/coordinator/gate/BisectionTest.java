@@ -20,7 +20,7 @@ class BisectionTest {
     List<Integer> probed = new ArrayList<>();
 
     Bisection bisection =
-        new Bisection(32, run(culprits, 32))
+        new Bisection(32, run(culprits, 32), Map.of())
             .search(
                 prefix -> {
                   probed.add(prefix);
@@ -37,7 +37,8 @@ class BisectionTest {
   @Test
   void culpritsThatBreakTheSameTestAreFoundOneAtATime() {
     Bisection bisection =
-        new Bisection(8, breaking(Set.of(3, 6), 8)).search(p -> breaking(Set.of(3, 6), p));
+        new Bisection(8, breaking(Set.of(3, 6), 8), Map.of())
+            .search(p -> breaking(Set.of(3, 6), p));
 
     assertThat(bisection.culprits()).as("culprits by prefix").isEqualTo(Map.of(3, List.of("s#x")));
   }

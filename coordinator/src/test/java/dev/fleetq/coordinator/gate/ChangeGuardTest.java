@@ -79,6 +79,7 @@ class ChangeGuardTest {
             "a".repeat(40),
             "b".repeat(40),
             List.of(),
+            List.of(),
             gate,
             Instant.EPOCH);
     return GUARD.check(request, List.of(path)).map(ChangeGuard.Refusal::reason);

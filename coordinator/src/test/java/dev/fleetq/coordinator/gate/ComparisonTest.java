@@ -34,7 +34,7 @@ class ComparisonTest {
             "s#b: expected 1, got 2",
             "s#c: error: NullPointerException",
             "s#d: skipped",
-            "s#e: missing (it passed on main and did not run with the candidate)");
+            "s#e: missing (no test with this id ran)");
     assertThat(comparison.removedIds()).as("removed").containsExactly("s#d", "s#e");
     assertThat(comparison.fixed()).as("fixed").containsExactly("s#f");
     assertThat(comparison.passing()).as("passing now").containsExactlyInAnyOrder("s#a", "s#f");

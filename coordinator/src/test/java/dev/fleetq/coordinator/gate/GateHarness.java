@@ -252,6 +252,16 @@ final class GateHarness implements AutoCloseable {
   }
 
   GateRequest request(Candidate candidate, int attempt, List<String> scope, GateSpec gate) {
+    return request(candidate, attempt, scope, List.of(), gate);
+  }
+
+  /** The request of a unit whose target tests are {@code targets}, as the worker sends it. */
+  GateRequest targeting(Candidate candidate, List<String> targets, String testCommand) {
+    return request(candidate, 1, List.of(), targets, gateSpec(testCommand));
+  }
+
+  GateRequest request(
+      Candidate candidate, int attempt, List<String> scope, List<String> targets, GateSpec gate) {
     return new GateRequest(
         candidate.key().job(),
         candidate.key().unit(),
@@ -262,6 +272,7 @@ final class GateHarness implements AutoCloseable {
         candidate.commit(),
         candidate.base(),
         scope,
+        targets,
         gate,
         Instant.now());
   }

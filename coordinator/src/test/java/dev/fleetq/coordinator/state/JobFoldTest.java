@@ -9,6 +9,7 @@ import dev.fleetq.model.state.JobState;
 import dev.fleetq.model.unit.JobEvent;
 import dev.fleetq.model.unit.JobStatus;
 import dev.fleetq.model.unit.UnitStatus;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JobFoldTest {
@@ -49,9 +50,9 @@ class JobFoldTest {
   @Test
   void countsFollowUnitMovesAndJobSucceedsWhenEveryUnitLanded() {
     JobState job = running(2);
-    job = JobFold.unitMoved(job, null, UnitStatus.PUBLISHED, T0);
-    job = JobFold.unitMoved(job, null, UnitStatus.PUBLISHED, T0);
-    job = JobFold.unitMoved(job, UnitStatus.PUBLISHED, UnitStatus.LANDED, T0);
+    job = JobFold.unitMoved(job, null, UnitStatus.PUBLISHED, 0, T0);
+    job = JobFold.unitMoved(job, null, UnitStatus.PUBLISHED, 0, T0);
+    job = JobFold.unitMoved(job, UnitStatus.PUBLISHED, UnitStatus.LANDED, 0, T0);
 
     assertThat(job.counts())
         .as("counts")
@@ -59,7 +60,7 @@ class JobFoldTest {
     assertThat(job.status()).as("status with one unit left").isEqualTo(JobStatus.RUNNING);
 
     JobState done =
-        JobFold.unitMoved(job, UnitStatus.PUBLISHED, UnitStatus.LANDED, T0.plusSeconds(9));
+        JobFold.unitMoved(job, UnitStatus.PUBLISHED, UnitStatus.LANDED, 0, T0.plusSeconds(9));
 
     assertThat(done.status()).as("status when every unit landed").isEqualTo(JobStatus.SUCCEEDED);
     assertThat(done.counts()).as("counts").containsOnly(entry(UnitStatus.LANDED, 2));
@@ -69,9 +70,9 @@ class JobFoldTest {
   @Test
   void jobFailsOnceEveryUnitEndedAndOneFailed() {
     JobState job = running(2);
-    job = JobFold.unitMoved(job, null, UnitStatus.RETRYING, T0);
-    job = JobFold.unitMoved(job, null, UnitStatus.LANDED, T0);
-    job = JobFold.unitMoved(job, UnitStatus.RETRYING, UnitStatus.FAILED, T0);
+    job = JobFold.unitMoved(job, null, UnitStatus.RETRYING, 0, T0);
+    job = JobFold.unitMoved(job, null, UnitStatus.LANDED, 0, T0);
+    job = JobFold.unitMoved(job, UnitStatus.RETRYING, UnitStatus.FAILED, 0, T0);
 
     assertThat(job.status()).as("status").isEqualTo(JobStatus.FAILED);
     assertThat(job.detail())
@@ -80,9 +81,51 @@ class JobFoldTest {
   }
 
   @Test
+  void jobSucceedsOnlyWhenItsLandedUnitsFixedEveryTargetTest() {
+    JobState job = running(2, 3);
+    job = JobFold.unitMoved(job, null, UnitStatus.LANDED, 2, T0);
+
+    assertThat(job.fixedTests()).as("fixed tests after the first landing").isEqualTo(2);
+
+    JobState done = JobFold.unitMoved(job, null, UnitStatus.LANDED, 1, T0);
+
+    assertThat(done.status()).as("status").isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(done.detail())
+        .as("detail")
+        .isEqualTo("all 2 units landed; fixed 3 of 3 failing tests");
+  }
+
+  @Test
+  void jobWhoseLandingsLeaveATargetTestUnfixedFails() {
+    JobState job = running(2, 3);
+    job = JobFold.unitMoved(job, null, UnitStatus.LANDED, 2, T0);
+    job = JobFold.unitMoved(job, null, UnitStatus.LANDED, 0, T0);
+
+    assertThat(job.status()).as("status").isEqualTo(JobStatus.FAILED);
+    assertThat(job.detail())
+        .as("detail")
+        .isEqualTo(
+            "every unit landed, but not every target test passes; fixed 2 of 3 failing tests");
+  }
+
+  @Test
+  void failedJobSaysHowManyTestsWereFixedAndNamesTheRest() {
+    JobState job = running(2, 3);
+    job = JobFold.unitMoved(job, null, UnitStatus.LANDED, 2, T0);
+    job = JobFold.unitMoved(job, null, UnitStatus.FAILED, 1, T0);
+
+    assertThat(job.status()).as("status").isEqualTo(JobStatus.FAILED);
+    assertThat(JobFold.naming(job, List.of("a#t3")).detail())
+        .as("detail")
+        .isEqualTo(
+            "1 of 2 units failed (1 landed, 1 failed, 0 cancelled); fixed 2 of 3 failing tests;"
+                + " still failing: a#t3");
+  }
+
+  @Test
   void unitsThatEndBeforeTheJobIsRunningSettleItWhenItRuns() {
     JobState planning = JobFold.apply(null, event(JobStatus.PLANNING, 0, 0));
-    planning = JobFold.unitMoved(planning, null, UnitStatus.LANDED, T0);
+    planning = JobFold.unitMoved(planning, null, UnitStatus.LANDED, 0, T0);
 
     assertThat(planning.status()).as("status while planning").isEqualTo(JobStatus.PLANNING);
     assertThat(JobFold.apply(planning, event(JobStatus.RUNNING, 1, 1)).status())
@@ -91,8 +134,13 @@ class JobFoldTest {
   }
 
   private static JobState running(int units) {
+    return running(units, 0);
+  }
+
+  private static JobState running(int units, int targets) {
     return JobFold.apply(
-        JobFold.apply(null, event(JobStatus.ACCEPTED, 0, 0)), event(JobStatus.RUNNING, units, 1));
+        JobFold.apply(null, event(JobStatus.ACCEPTED, 0, 0)),
+        new JobEvent(JOB, JobStatus.RUNNING, units, targets, null, T0.plusSeconds(1)));
   }
 
   private static JobEvent event(JobStatus status, int units, int second) {

@@ -178,6 +178,7 @@ class GateBatchingBenchmark {
         GIT.run(clone, "rev-parse", "HEAD"),
         base,
         List.of(),
+        List.of(),
         new GateSpec(
             ExampleRepo.TEST_COMMAND, List.of(ExampleRepo.REPORT_GLOB), Duration.ofMinutes(1)),
         Instant.now());

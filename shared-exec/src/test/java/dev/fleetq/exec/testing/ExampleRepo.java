@@ -14,10 +14,12 @@ import java.util.stream.IntStream;
  * A real git repository with real failing tests, for tests of the planner, the worker and the gate.
  *
  * <p>The repository holds {@code src/fNN.txt} files and one shell test per file, {@code
- * tests/tNN.sh}, which passes when the file reads {@code fixed-NN}. {@code ./run-tests.sh} runs
- * them all, writes a JUnit XML report to {@code reports/TEST-example.xml} (test ids {@code
- * example.tests#tNN}) and exits non-zero when a test fails, like a real runner. Tests need only
- * {@code /bin/sh}, so a suite run takes milliseconds.
+ * tests/tNN.sh}, which passes when the file reads {@code fixed-NN} and no {@code src/undo-NN.txt}
+ * exists: such a file undoes the fix and merges cleanly with it, as a change elsewhere in the code
+ * that breaks the same function does. {@code ./run-tests.sh} runs them all, writes a JUnit XML
+ * report to {@code reports/TEST-example.xml} (test ids {@code example.tests#tNN}) and exits
+ * non-zero when a test fails, like a real runner. Tests need only {@code /bin/sh}, so a suite run
+ * takes milliseconds.
  *
  * <p>The origin is a bare repository on disk; its {@code file://} URL is what a job names. Not
  * thread-safe; create one per test.
@@ -107,6 +109,11 @@ public record ExampleRepo(Path origin, List<Integer> failing, List<Integer> pass
     return "fixed-" + name(n);
   }
 
+  /** The file whose presence makes test {@code n} fail even with its fix. */
+  public static String undoFile(int n) {
+    return "src/undo-" + name(n) + ".txt";
+  }
+
   /** The log of main in the origin, one line per commit, newest first. */
   public List<String> mainLog(String format) {
     return GIT.run(origin, "log", "--format=" + format, "main").lines().toList();
@@ -130,7 +137,12 @@ public record ExampleRepo(Path origin, List<Integer> failing, List<Integer> pass
             + fixedContent(n)
             + " in "
             + file
-            + ", got $got\"; exit 1; }\n");
+            + ", got $got\"; exit 1; }\n"
+            + "[ ! -e "
+            + undoFile(n)
+            + " ] || { echo \""
+            + undoFile(n)
+            + " undoes the fix\"; exit 1; }\n");
   }
 
   private static void writeExecutable(Path file, String text) throws IOException {

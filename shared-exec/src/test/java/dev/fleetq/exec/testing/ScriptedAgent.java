@@ -46,6 +46,31 @@ public record ScriptedAgent(Path script) {
             + ".txt; fi\n");
   }
 
+  /**
+   * An agent that fixes its targets, but on attempt {@code attempt} also undoes the fix of test
+   * {@code victim}, another unit's target, with a change that merges cleanly with that fix: the
+   * victim fails before and after, so only the gate's goal check sees it.
+   */
+  public static ScriptedAgent saboteurOnAttempt(Path dir, int attempt, int victim) {
+    return write(
+        dir,
+        "saboteur.sh",
+        FIX_TARGETS
+            + "if [ \"$FLEETQ_ATTEMPT\" = \""
+            + attempt
+            + "\" ]; then echo undone > "
+            + ExampleRepo.undoFile(victim)
+            + "; fi\n");
+  }
+
+  /** An agent that changes a file, but not one that fixes its targets. */
+  public static ScriptedAgent nonFixer(Path dir) {
+    return write(
+        dir,
+        "non-fixer.sh",
+        "echo \"looked at $FLEETQ_TARGET_TESTS\" > \"src/notes-$FLEETQ_UNIT_ID.txt\"\n");
+  }
+
   /** An agent that sleeps {@code seconds} before fixing its targets. */
   public static ScriptedAgent slow(Path dir, int seconds) {
     return write(dir, "slow.sh", "sleep " + seconds + "\n" + FIX_TARGETS);

@@ -25,6 +25,8 @@ import java.util.List;
  * @param candidateCommit the commit the worker pushed, 40 hex characters
  * @param baseCommit the main-branch commit the candidate was last merged with, 40 hex characters
  * @param scope path globs the candidate may change; empty means anywhere
+ * @param targetTests the unit's target tests, which must all pass for the candidate to land; empty
+ *     for a unit that names none (an explicit unit), which lands when it breaks nothing
  * @param gate how to test the candidate
  * @param requestedAt when the worker asked
  */
@@ -38,10 +40,11 @@ public record GateRequest(
     @JsonProperty("candidateCommit") String candidateCommit,
     @JsonProperty("baseCommit") String baseCommit,
     @JsonProperty("scope") List<String> scope,
+    @JsonProperty("targetTests") List<String> targetTests,
     @JsonProperty("gate") GateSpec gate,
     @JsonProperty("requestedAt") Instant requestedAt) {
 
-  /** Checks every field and copies the scope. */
+  /** Checks every field and copies the lists. */
   public GateRequest {
     Check.requireNonNull("jobId", jobId);
     Check.requireNonNull("unitId", unitId);
@@ -52,6 +55,7 @@ public record GateRequest(
     Check.requireCommit("candidateCommit", candidateCommit);
     Check.requireCommit("baseCommit", baseCommit);
     scope = Check.globs("scope", scope);
+    targetTests = Check.texts("targetTests", targetTests);
     Check.requireNonNull("gate", gate);
     Check.requireNonNull("requestedAt", requestedAt);
   }

@@ -17,6 +17,10 @@ import java.util.Map;
  * @param status its current state
  * @param unitCount how many units it has, 0 until it is planned
  * @param counts how many of its units are in each state; states with none are left out
+ * @param targetTests how many target tests its units name together (for a failing-tests job, the
+ *     tests that failed when it was planned)
+ * @param fixedTests how many of those its landed units fixed: the gate lands a unit only when all
+ *     of its target tests pass, and keeps them passing after
  * @param detail what a person needs to know, such as why planning failed; may be null
  * @param submittedAt when the coordinator accepted it
  * @param updatedAt when the last event was applied
@@ -26,6 +30,8 @@ public record JobState(
     @JsonProperty("status") JobStatus status,
     @JsonProperty("unitCount") int unitCount,
     @JsonProperty("counts") Map<UnitStatus, Integer> counts,
+    @JsonProperty("targetTests") int targetTests,
+    @JsonProperty("fixedTests") int fixedTests,
     @JsonProperty("detail") String detail,
     @JsonProperty("submittedAt") Instant submittedAt,
     @JsonProperty("updatedAt") Instant updatedAt) {
@@ -36,6 +42,8 @@ public record JobState(
     Check.requireNonNull("status", status);
     Check.requireRange("unitCount", unitCount, 0, Limits.MAX_UNITS_PER_JOB);
     counts = counts == null ? Map.of() : Map.copyOf(counts);
+    Check.requireAtLeast("targetTests", targetTests, 0);
+    Check.requireAtLeast("fixedTests", fixedTests, 0);
     Check.optionalText("detail", detail, Limits.MAX_DETAIL_CHARS);
     Check.requireNonNull("submittedAt", submittedAt);
     Check.requireNonNull("updatedAt", updatedAt);

@@ -12,6 +12,8 @@ import java.time.Instant;
  * @param jobId the job
  * @param status the state it moved to
  * @param unitCount how many units the job has, 0 until it is planned
+ * @param targetTests how many target tests its units name together (for a failing-tests job, the
+ *     failing tests it is to fix), 0 until it is planned
  * @param detail what a person needs to know, such as why planning failed; may be null
  * @param at when it happened
  */
@@ -19,6 +21,7 @@ public record JobEvent(
     @JsonProperty("jobId") JobId jobId,
     @JsonProperty("status") JobStatus status,
     @JsonProperty("unitCount") int unitCount,
+    @JsonProperty("targetTests") int targetTests,
     @JsonProperty("detail") String detail,
     @JsonProperty("at") Instant at)
     implements Event {
@@ -31,7 +34,13 @@ public record JobEvent(
     Check.requireNonNull("jobId", jobId);
     Check.requireNonNull("status", status);
     Check.requireRange("unitCount", unitCount, 0, Limits.MAX_UNITS_PER_JOB);
+    Check.requireAtLeast("targetTests", targetTests, 0);
     Check.optionalText("detail", detail, Limits.MAX_DETAIL_CHARS);
     Check.requireNonNull("at", at);
+  }
+
+  /** An event that counts no target tests: any but the one that says how the job was planned. */
+  public JobEvent(JobId jobId, JobStatus status, int unitCount, String detail, Instant at) {
+    this(jobId, status, unitCount, 0, detail, at);
   }
 }

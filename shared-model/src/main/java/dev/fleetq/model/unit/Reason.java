@@ -17,8 +17,17 @@ public enum Reason {
   NO_CHANGES(true),
   /** Pushing the candidate branch failed. */
   PUSH_FAILED(true),
-  /** The gate found a test that passed before and fails with the candidate. */
+  /**
+   * The gate found a test that passed before and fails with the candidate, or a candidate that
+   * undid another unit's goal: a target test that the other unit's candidate makes pass fails once
+   * this one is merged too.
+   */
   REGRESSION(true),
+  /**
+   * The candidate broke nothing, but one of its unit's target tests still fails, errors, is skipped
+   * or is missing with it merged: the unit's work is not done.
+   */
+  TARGET_STILL_FAILING(true),
   /** A newer attempt of the unit exists, so this one no longer counts. */
   STALE_ATTEMPT(false),
   /** The candidate changed files outside the unit's scope. */

@@ -47,6 +47,7 @@ class GateRecordsTest {
                     "abc123",
                     valid.baseCommit(),
                     valid.scope(),
+                    valid.targetTests(),
                     valid.gate(),
                     T0));
 

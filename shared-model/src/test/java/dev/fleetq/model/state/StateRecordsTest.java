@@ -42,6 +42,8 @@ class StateRecordsTest {
                 JobStatus.RUNNING,
                 3,
                 Map.of(UnitStatus.LANDED, 2),
+                3,
+                2,
                 null,
                 T0,
                 T0.plusSeconds(9)),
@@ -59,7 +61,7 @@ class StateRecordsTest {
   @Test
   void jobStateCountsMissingStatesAsZero() {
     JobState job =
-        new JobState(JOB, JobStatus.RUNNING, 3, Map.of(UnitStatus.LANDED, 2), null, T0, T0);
+        new JobState(JOB, JobStatus.RUNNING, 3, Map.of(UnitStatus.LANDED, 2), 0, 0, null, T0, T0);
 
     assertThat(job.count(UnitStatus.LANDED)).as("landed").isEqualTo(2);
     assertThat(job.count(UnitStatus.FAILED)).as("failed").isZero();

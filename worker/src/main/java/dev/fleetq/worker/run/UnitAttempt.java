@@ -160,6 +160,7 @@ final class UnitAttempt implements Runnable {
             merge.head(),
             merge.mainCommit(),
             unit.scope(),
+            unit.targetTests(),
             unit.gate(),
             outbox.now()));
     outbox.event(unit, UnitStatus.PUSHED, null, checkout.branch() + " at " + merge.head());
