@@ -199,8 +199,12 @@ class BatchGatePropertyTest {
       }
       assertTargetsPassFromTheirLanding(repo, home, requests, decisions, label);
     }
-    assertThat(sabotagesBeforeTheFix).as("batches where a saboteur comes before the fix").isPositive();
-    assertThat(sabotagesAfterTheFix).as("batches where a saboteur comes after the fix").isPositive();
+    assertThat(sabotagesBeforeTheFix)
+        .as("batches where a saboteur comes before the fix")
+        .isPositive();
+    assertThat(sabotagesAfterTheFix)
+        .as("batches where a saboteur comes after the fix")
+        .isPositive();
   }
 
   /**

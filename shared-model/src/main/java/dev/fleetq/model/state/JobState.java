@@ -1,5 +1,6 @@
 package dev.fleetq.model.state;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.unit.JobStatus;
@@ -47,6 +48,33 @@ public record JobState(
     Check.optionalText("detail", detail, Limits.MAX_DETAIL_CHARS);
     Check.requireNonNull("submittedAt", submittedAt);
     Check.requireNonNull("updatedAt", updatedAt);
+  }
+
+  /**
+   * Reads a state from JSON, where an absent {@code targetTests} or {@code fixedTests} (a state an
+   * older coordinator stored) is 0.
+   */
+  @JsonCreator
+  static JobState fromJson(
+      @JsonProperty("jobId") JobId jobId,
+      @JsonProperty("status") JobStatus status,
+      @JsonProperty("unitCount") int unitCount,
+      @JsonProperty("counts") Map<UnitStatus, Integer> counts,
+      @JsonProperty("targetTests") Integer targetTests,
+      @JsonProperty("fixedTests") Integer fixedTests,
+      @JsonProperty("detail") String detail,
+      @JsonProperty("submittedAt") Instant submittedAt,
+      @JsonProperty("updatedAt") Instant updatedAt) {
+    return new JobState(
+        jobId,
+        status,
+        unitCount,
+        counts,
+        targetTests == null ? 0 : targetTests,
+        fixedTests == null ? 0 : fixedTests,
+        detail,
+        submittedAt,
+        updatedAt);
   }
 
   /** How many units are in {@code status}. */

@@ -1,5 +1,6 @@
 package dev.fleetq.model.unit;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.wire.Check;
@@ -37,6 +38,21 @@ public record JobEvent(
     Check.requireAtLeast("targetTests", targetTests, 0);
     Check.optionalText("detail", detail, Limits.MAX_DETAIL_CHARS);
     Check.requireNonNull("at", at);
+  }
+
+  /**
+   * Reads an event from JSON, where an absent {@code targetTests} (an older coordinator's) is 0.
+   */
+  @JsonCreator
+  static JobEvent fromJson(
+      @JsonProperty("jobId") JobId jobId,
+      @JsonProperty("status") JobStatus status,
+      @JsonProperty("unitCount") int unitCount,
+      @JsonProperty("targetTests") Integer targetTests,
+      @JsonProperty("detail") String detail,
+      @JsonProperty("at") Instant at) {
+    return new JobEvent(
+        jobId, status, unitCount, targetTests == null ? 0 : targetTests, detail, at);
   }
 
   /** An event that counts no target tests: any but the one that says how the job was planned. */

@@ -68,6 +68,22 @@ class StateRecordsTest {
   }
 
   @Test
+  void aJobStateStoredBeforeTheGoalCheckCountsNoTargets() {
+    String stored =
+        """
+        {"jobId": "%s", "status": "RUNNING", "unitCount": 3, "counts": {"LANDED": 2},
+         "submittedAt": "%s", "updatedAt": "%s"}
+        """
+            .formatted(JOB, T0, T0);
+
+    JobState job = Json.decode(stored, JobState.class);
+
+    assertThat(job.targetTests()).as("target tests").isZero();
+    assertThat(job.fixedTests()).as("fixed tests").isZero();
+    assertThat(job.count(UnitStatus.LANDED)).as("landed").isEqualTo(2);
+  }
+
+  @Test
   void baselineNeedsAFullCommitId() {
     assertThatThrownBy(() -> new GateBaseline(RepoId.parse("calc-1f0c2a9e"), "main", Set.of(), T0))
         .isInstanceOf(InvalidMessageException.class)
