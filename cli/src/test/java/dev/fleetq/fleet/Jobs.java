@@ -42,6 +42,19 @@ final class Jobs {
             maxAttempts);
   }
 
+  /**
+   * One unit per failing test of the example, fixed by {@code agentCommand}, whose gate runs {@code
+   * gateCommand} instead of the plan's test command.
+   */
+  static String failingTestsGatedBy(
+      String id, ExampleRepo repo, String agentCommand, int maxAttempts, String gateCommand)
+      throws Exception {
+    ObjectNode job = (ObjectNode) JSON.readTree(failingTests(id, repo, agentCommand, maxAttempts));
+    ObjectNode gate = job.putObject("gate").put("testCommand", gateCommand).put("timeout", "PT2M");
+    gate.putArray("reportGlobs").add(ExampleRepo.REPORT_GLOB);
+    return JSON.writeValueAsString(job);
+  }
+
   /** Explicit units {@code u1..uN}, unit {@code uK} targeting the example's test K. */
   static String explicitUnits(String id, ExampleRepo repo, String agentCommand, int units) {
     StringBuilder list = new StringBuilder();

@@ -39,8 +39,9 @@ import org.redisson.config.Config;
 
 /**
  * Suite runs of the batching gate against a one-at-a-time gate: 32 candidates, each fixing one
- * failing test of the example repository, two of which also break a passing test. It prints the
- * numbers and asserts nothing about them (targets live here, not in timed unit tests).
+ * failing test of the example repository (its target test, which the goal check holds it to), two
+ * of which also break a passing test. It prints the numbers and asserts nothing about them (targets
+ * live here, not in timed unit tests).
  *
  * <p>It sits in the gate's package because the gate's classes are package-private; it drives them
  * on real git, real processes and a real Redis server, without Kafka. Run it with {@code ./mvnw -B
@@ -178,7 +179,7 @@ class GateBatchingBenchmark {
         GIT.run(clone, "rev-parse", "HEAD"),
         base,
         List.of(),
-        List.of(),
+        List.of(ExampleRepo.testId(n)),
         new GateSpec(
             ExampleRepo.TEST_COMMAND, List.of(ExampleRepo.REPORT_GLOB), Duration.ofMinutes(1)),
         Instant.now());
