@@ -91,6 +91,26 @@ class WorkerFailuresTest {
     await("the lock is released").atMost(Fleet.PATIENCE).until(() -> !fleet.locked(unit.key()));
   }
 
+  /**
+   * The coordinator publishes the next attempt as soon as it reads {@code RETRYING}, and a worker
+   * that finds the unit's lock still held skips that delivery for good: so the lock is free before
+   * the event is written, however long the worktree takes to remove.
+   */
+  @Test
+  void theLockIsFreeBeforeTheEndOfAnAttemptIsReported() {
+    WorkUnit unit =
+        TestUnits.aUnit(repo, JOB, 4, Agents.litteringQuitter(dir.resolve("agent"), 50_000));
+    fleet.publish(unit);
+
+    await("the attempt at " + unit.key() + " ends")
+        .atMost(Fleet.PATIENCE)
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> fleet.statuses(unit.key()).contains(UnitStatus.RETRYING));
+
+    assertThat(fleet.locked(unit.key())).as("lock held when RETRYING is read").isFalse();
+    assertThat(fleet.lastEvent(unit.key()).reason()).as("reason").isEqualTo(Reason.AGENT_FAILED);
+  }
+
   @Test
   void aUnitWhoseJobNamesAnImageEndsOnAWorkerWithoutDockerSayingWhy() {
     WorkUnit unit =

@@ -27,10 +27,10 @@ import org.slf4j.MDC;
  * One attempt at one claimed unit, from start to end in its slot: emit {@code CLAIMED}, pull, write
  * the assignment, emit {@code RUNNING}, run the agent, commit, merge the latest main, push, ask the
  * gate, emit {@code PUSHED}; then remove the worktree and release the lease, whatever happened. An
- * attempt that ends without a push emits {@code RETRYING} with its reason; the coordinator decides
- * whether the unit gets another attempt. A cancelled attempt ends without an event, since the
- * projector already marked the unit cancelled; a worker that shuts down hands the unit back with
- * {@code WORKER_SHUTDOWN}.
+ * attempt that ends without a push then emits {@code RETRYING} with its reason (after the release,
+ * so that the next attempt finds the lock free); the coordinator decides whether the unit gets
+ * another attempt. A cancelled attempt ends without an event, since the projector already marked
+ * the unit cancelled; a worker that shuts down hands the unit back with {@code WORKER_SHUTDOWN}.
  *
  * <p>Not thread-safe; runs once, on one slot thread, with {@code job}, {@code unit}, {@code
  * attempt} and {@code worker} in the logging MDC. Other threads stop it through its {@link
@@ -74,9 +74,10 @@ final class UnitAttempt implements Runnable {
   public void run() {
     putContext();
     Instant claimedAt = outbox.now();
-    Checkout checkout = null;
     try {
+      Checkout checkout = null;
       Ending ending;
+      StopCause stopped;
       try {
         // Emitted before the handle binds, so that a stop cannot cut it short: a unit handed back
         // is always CLAIMED before it is RETRYING.
@@ -86,11 +87,14 @@ final class UnitAttempt implements Runnable {
         ending = work(checkout);
       } catch (RuntimeException e) {
         ending = unfinished(e);
+      } finally {
+        stopped = handle.beginEnding();
+        // The lease goes before the end is reported: the coordinator publishes the next attempt as
+        // soon as it reads RETRYING, and a worker that finds the unit's lock still held skips it.
+        cleanUp(checkout);
       }
-      report(handle.beginEnding(), ending, Duration.between(claimedAt, outbox.now()));
+      report(stopped, ending, Duration.between(claimedAt, outbox.now()));
     } finally {
-      handle.beginEnding();
-      cleanUp(checkout);
       handle.finish();
       MDC.clear();
     }

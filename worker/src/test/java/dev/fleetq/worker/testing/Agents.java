@@ -52,6 +52,17 @@ public final class Agents {
             + "echo 'boom: the agent gave up' >&2\nexit 3\n");
   }
 
+  /**
+   * An agent that leaves {@code files} untracked files in its worktree, so that removing the
+   * worktree takes a while, and then gives up with status 3.
+   */
+  public static String litteringQuitter(Path dir, int files) {
+    return write(
+        dir,
+        "littering.sh",
+        "mkdir litter && cd litter && seq 1 " + files + " | xargs touch\nexit 3\n");
+  }
+
   /** An agent that changes nothing. */
   public static String idle(Path dir) {
     return write(dir, "idle.sh", "echo 'nothing to do'\n");
