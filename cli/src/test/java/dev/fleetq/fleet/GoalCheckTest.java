@@ -140,12 +140,10 @@ class GoalCheckTest {
    * not wait), fixes its target, and for the saboteur's unit also undoes the fix's test.
    */
   private static ScriptedAgent heldAgent(Path dir, Path signals) throws Exception {
-    Path script = Files.createDirectories(dir.resolve("agent")).resolve("held.sh");
-    Files.writeString(
-        script,
+    return agent(
+        dir,
+        "held.sh",
         """
-        #!/bin/sh
-        set -e
         n=${FLEETQ_TARGET_TESTS##*#t}
         if [ "$FLEETQ_ATTEMPT" = 1 ] && [ "$n" != %1$s ]; then
           i=0
@@ -155,24 +153,26 @@ class GoalCheckTest {
         if [ "$FLEETQ_ATTEMPT" = 1 ] && [ "$n" = %3$s ]; then echo undone > %4$s; fi
         """
             .formatted(name(BLOCKER), signals, name(SABOTEUR), ExampleRepo.undoFile(FIX)));
-    return new ScriptedAgent(script);
   }
 
   /**
    * An agent that fixes its target unless it is test {@code unfixed}, where it only takes notes.
    */
   private static ScriptedAgent fixesAllBut(Path dir, int unfixed) throws Exception {
-    Path script = Files.createDirectories(dir.resolve("agent")).resolve("all-but.sh");
-    Files.writeString(
-        script,
+    return agent(
+        dir,
+        "all-but.sh",
         """
-        #!/bin/sh
-        set -e
         n=${FLEETQ_TARGET_TESTS##*#t}
         if [ "$n" = %s ]; then echo "looked at it" > "src/notes-$n.txt"; exit 0; fi
         echo "fixed-$n" > "src/f$n.txt"
         """
             .formatted(name(unfixed)));
+  }
+
+  private static ScriptedAgent agent(Path dir, String name, String body) throws Exception {
+    Path script = Files.createDirectories(dir.resolve("agent")).resolve(name);
+    Files.writeString(script, "#!/bin/sh\nset -e\n" + body);
     return new ScriptedAgent(script);
   }
 
