@@ -58,6 +58,20 @@ app.kubernetes.io/component: {{ . }}
 {{- printf "%s-worker" (include "fleetq.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
+{{/* The Secret holding the API's bearer tokens: the user's, or the one the chart creates. */}}
+{{- define "fleetq.apiTokenSecretName" -}}
+{{- if .Values.coordinator.api.tokenSecret }}
+{{- .Values.coordinator.api.tokenSecret }}
+{{- else }}
+{{- printf "%s-api-token" (include "fleetq.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{/* Where the coordinator finds the API's token file. */}}
+{{- define "fleetq.apiTokenDir" -}}
+/etc/fleetq/api
+{{- end }}
+
 {{- define "fleetq.configName" -}}
 {{- printf "%s-config" (include "fleetq.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}

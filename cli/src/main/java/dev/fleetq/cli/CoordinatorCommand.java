@@ -3,9 +3,13 @@ package dev.fleetq.cli;
 import dev.fleetq.coordinator.Coordinator;
 import dev.fleetq.coordinator.CoordinatorConfig;
 import dev.fleetq.coordinator.api.ApiConfig;
+import dev.fleetq.coordinator.api.ApiTokens;
 import dev.fleetq.coordinator.api.HttpApi;
 import dev.fleetq.coordinator.gate.GateConfig;
 import dev.fleetq.coordinator.gate.MergeGate;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +21,12 @@ import picocli.CommandLine.Option;
 /**
  * {@code fleetq coordinator}: job intake, planner, publisher, projector, lease reaper, the CI gate
  * and the HTTP API, until it is told to stop.
+ *
+ * <p>The API's {@code /v1} routes require a bearer token from {@code --api-token-file}. Without
+ * one, the coordinator serves an open API only on a loopback address, or anywhere when {@code
+ * --api-open} says the network in front of it is trusted; otherwise it refuses to start, since an
+ * open API lets anyone who reaches it submit jobs (as Redis's protected mode refuses outside
+ * clients when it has no password).
  */
 @Command(
     name = "coordinator",
@@ -39,6 +49,22 @@ final class CoordinatorCommand implements Callable<Integer> {
   int httpPort;
 
   @Option(
+      names = "--api-token-file",
+      defaultValue = "${env:FLEETQ_API_TOKEN_FILE}",
+      description =
+          "File of the bearer tokens the HTTP API accepts, one per line, # for comments (env"
+              + " FLEETQ_API_TOKEN_FILE).")
+  Path apiTokenFile;
+
+  @Option(
+      names = "--api-open",
+      defaultValue = "${env:FLEETQ_API_OPEN:-false}",
+      description =
+          "Serve the HTTP API without tokens on a non-loopback address, for a trusted network"
+              + " (env FLEETQ_API_OPEN).")
+  boolean apiOpen;
+
+  @Option(
       names = "--gate-max-wait",
       defaultValue = "${env:FLEETQ_GATE_MAX_WAIT:-PT2S}",
       description =
@@ -49,25 +75,59 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    ApiTokens tokens;
+    try {
+      tokens = tokens();
+    } catch (IllegalArgumentException e) {
+      System.err.println("fleetq coordinator: " + e.getMessage());
+      return 2;
+    }
     if (!stack.reachable("coordinator")) {
       return 2;
     }
     CoordinatorConfig config =
-        CoordinatorConfig.defaults(stack.kafka, stack.redis, stack.absoluteWorkDir())
+        CoordinatorConfig.defaults(stack.kafka(), stack.redis, stack.absoluteWorkDir())
             .withNames(
                 stack.topics(),
                 stack.keys(),
                 CoordinatorConfig.DEFAULT_INTAKE_GROUP,
                 CoordinatorConfig.DEFAULT_PROJECTOR_GROUP);
-    HttpApi api = HttpApi.extension(ApiConfig.defaults(httpHost, httpPort));
+    HttpApi api = HttpApi.extension(ApiConfig.defaults(httpHost, httpPort).withTokens(tokens));
     Coordinator coordinator =
         Coordinator.create(
             config,
             Clock.systemUTC(),
             List.of(MergeGate.extension(GateConfig.defaults().withMaxWait(gateMaxWait)), api));
     coordinator.start();
-    System.err.println("fleetq coordinator: HTTP API on " + httpHost + ":" + api.port());
+    System.err.println(
+        "fleetq coordinator: HTTP API on " + httpHost + ":" + api.port() + " with " + tokens);
     UntilSignalled.run("coordinator", coordinator);
     return 0;
+  }
+
+  /** The tokens of {@code --api-token-file}, or none where an open API is allowed. */
+  private ApiTokens tokens() {
+    if (apiTokenFile != null) {
+      return ApiTokens.read(apiTokenFile);
+    }
+    if (!apiOpen && !loopback(httpHost)) {
+      throw new IllegalArgumentException(
+          "the HTTP API on "
+              + httpHost
+              + " would be open to anyone who reaches it: give --api-token-file FILE (env"
+              + " FLEETQ_API_TOKEN_FILE), or --http-host 127.0.0.1, or --api-open on a trusted"
+              + " network");
+    }
+    System.err.println(
+        "fleetq coordinator: the HTTP API on " + httpHost + " requires no token (open)");
+    return ApiTokens.OPEN;
+  }
+
+  private static boolean loopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("--http-host " + host + " is not a known address", e);
+    }
   }
 }

@@ -13,12 +13,13 @@ import picocli.CommandLine.Option;
  */
 final class StackOptions {
   static final Duration PREFLIGHT_TIMEOUT = Duration.ofSeconds(10);
+  static final String DEFAULT_KAFKA = "127.0.0.1:9092";
 
   @Option(
       names = "--kafka",
-      defaultValue = "${env:FLEETQ_KAFKA_BOOTSTRAP:-127.0.0.1:9092}",
+      defaultValue = "${env:FLEETQ_KAFKA_BOOTSTRAP}",
       description =
-          "Kafka bootstrap servers (env FLEETQ_KAFKA_BOOTSTRAP; default ${DEFAULT-VALUE}).")
+          "Kafka bootstrap servers (env FLEETQ_KAFKA_BOOTSTRAP; default " + DEFAULT_KAFKA + ").")
   String kafka;
 
   @Option(
@@ -46,6 +47,16 @@ final class StackOptions {
       description = "Prefix of the Redis keys (env FLEETQ_KEY_PREFIX; default ${DEFAULT-VALUE}).")
   String keyPrefix;
 
+  /** The Kafka bootstrap servers given, else {@value #DEFAULT_KAFKA}. */
+  String kafka() {
+    return kafkaGiven() ? kafka : DEFAULT_KAFKA;
+  }
+
+  /** Whether {@code --kafka} or {@code FLEETQ_KAFKA_BOOTSTRAP} named the servers. */
+  boolean kafkaGiven() {
+    return kafka != null;
+  }
+
   Topics topics() {
     return new Topics(topicPrefix);
   }
@@ -65,7 +76,7 @@ final class StackOptions {
    */
   boolean reachable(String command) {
     try {
-      Preflight.requireKafka(kafka, PREFLIGHT_TIMEOUT);
+      Preflight.requireKafka(kafka(), PREFLIGHT_TIMEOUT);
       Preflight.requireRedis(redis, PREFLIGHT_TIMEOUT);
       return true;
     } catch (Preflight.Unreachable e) {

@@ -21,11 +21,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code fleetq submit FILE|-}: checks a job file, gives it an id when it has none, and produces it
- * to the jobs topic, as any Kafka producer may. Runs on the main thread.
+ * to the jobs topic, as any Kafka producer may. Kafka is {@code --kafka} when given, else the one a
+ * running {@code fleetq local} wrote to its {@link Endpoints} file, else the default. Runs on the
+ * main thread.
  */
 @Command(
     name = "submit",
@@ -40,6 +43,14 @@ final class SubmitCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE|-", description = "The job, in JSON.")
   String file;
 
+  @Option(
+      names = "--endpoints",
+      defaultValue = "${env:FLEETQ_ENDPOINTS:-" + Endpoints.DEFAULT_FILE + "}",
+      description =
+          "The endpoints file a running 'fleetq local' wrote, read when --kafka is not given (env"
+              + " FLEETQ_ENDPOINTS; default ${DEFAULT-VALUE}).")
+  Path endpoints;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     JobSpec job;
@@ -52,14 +63,24 @@ final class SubmitCommand implements Callable<Integer> {
     if (job.id() == null) {
       job = job.withId(JobId.random(new SecureRandom()));
     }
+    String kafka;
     try {
-      Preflight.requireKafka(stack.kafka, StackOptions.PREFLIGHT_TIMEOUT);
-      send(job);
+      kafka =
+          stack.kafkaGiven()
+              ? stack.kafka()
+              : Endpoints.read(endpoints).map(Endpoints::kafka).orElse(stack.kafka());
+    } catch (ApiClient.Failed e) {
+      System.err.println("fleetq submit: " + e.getMessage());
+      return 1;
+    }
+    try {
+      Preflight.requireKafka(kafka, StackOptions.PREFLIGHT_TIMEOUT);
+      send(kafka, job);
     } catch (Preflight.Unreachable e) {
       System.err.println("fleetq submit: " + e.getMessage());
       return 2;
     } catch (ExecutionException | TimeoutException e) {
-      System.err.println("fleetq submit: Kafka at " + stack.kafka + " did not take the job: " + e);
+      System.err.println("fleetq submit: Kafka at " + kafka + " did not take the job: " + e);
       return 2;
     }
     System.out.println(job.id());
@@ -70,12 +91,13 @@ final class SubmitCommand implements Callable<Integer> {
     return "-".equals(file) ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
   }
 
-  private void send(JobSpec job) throws ExecutionException, TimeoutException, InterruptedException {
+  private void send(String kafka, JobSpec job)
+      throws ExecutionException, TimeoutException, InterruptedException {
     int millis = (int) SEND_TIMEOUT.toMillis();
     Map<String, Object> config =
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            stack.kafka,
+            kafka,
             ProducerConfig.ACKS_CONFIG,
             "all",
             ProducerConfig.MAX_BLOCK_MS_CONFIG,

@@ -147,7 +147,7 @@ final class WorkerCommand implements Callable<Integer> {
   }
 
   private WorkerConfig config() {
-    return WorkerConfig.defaults(workerId(), stack.kafka, stack.redis, stack.absoluteWorkDir())
+    return WorkerConfig.defaults(workerId(), stack.kafka(), stack.redis, stack.absoluteWorkDir())
         .withNames(stack.topics(), stack.keys())
         .withSlots(slots)
         .withShutdownGrace(shutdownGrace)

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@code fleetq} command run to its end in a JVM of its own, as a user runs it.
+ * A {@code fleetq} command run to its end in a JVM of its own, as a user runs it, in the directory
+ * it is given.
  *
  * @param exitCode the exit status
  * @param stdout what it printed on stdout
@@ -24,6 +25,7 @@ record CliProcess(int exitCode, String stdout, String stderr) {
     Path err = Files.createTempFile(dir, "stderr", ".txt");
     Process process =
         new ProcessBuilder(command)
+            .directory(dir.toFile())
             .redirectOutput(out.toFile())
             .redirectError(err.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

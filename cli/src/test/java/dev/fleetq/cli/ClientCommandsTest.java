@@ -16,12 +16,15 @@ import dev.fleetq.exec.testing.ExampleRepo;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.state.RedisKeys;
 import dev.fleetq.model.unit.JobStatus;
+import dev.fleetq.model.wire.Json;
 import dev.fleetq.model.wire.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,6 +91,70 @@ class ClientCommandsTest {
       assertThat(jobs.stdout()).as("jobs").contains(id.value());
       CliProcess unknown = CliProcess.run(dir, "status", "no-such-job", "--api", url);
       assertThat(unknown.exitCode()).as("status of an unknown job").isNotZero();
+    }
+  }
+
+  @Test
+  void withNoFlagsTheyUseTheRunningLocalFleetAndItsToken(@TempDir Path dir) throws Exception {
+    Path output = dir.resolve("local.txt");
+    Path endpoints = dir.resolve(Endpoints.DEFAULT_FILE);
+    Process local =
+        FleetqProcess.builder(
+                output,
+                "local",
+                "--agents",
+                "1",
+                "--http-port",
+                "0",
+                "--data-dir",
+                endpoints.getParent().toString())
+            .start();
+    try {
+      await().atMost(PATIENCE).until(() -> Files.exists(endpoints));
+      Endpoints written = Json.decode(Files.readAllBytes(endpoints), Endpoints.class);
+      assertThat(Files.getPosixFilePermissions(endpoints))
+          .as("the endpoints file's permissions")
+          .containsExactlyInAnyOrder(
+              PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+      Path job = dir.resolve("job.json");
+      Files.writeString(
+          job,
+          """
+          {"id": "job-local", "repo": {"url": "file:///nonexistent/repo.git"},
+           "plan": {"kind": "units", "units": [{"id": "u1", "title": "t", "prompt": "p"}]},
+           "agent": {"command": "true", "maxAttempts": 1},
+           "gate": {"testCommand": "true"}}
+          """);
+
+      CliProcess submit = CliProcess.run(dir, "submit", "job.json");
+
+      assertThat(submit.exitCode()).as("submit exit status (%s)", submit).isZero();
+      assertThat(submit.stdout().strip()).as("submitted id").isEqualTo("job-local");
+      await()
+          .atMost(PATIENCE)
+          .until(() -> CliProcess.run(dir, "status", "job-local").exitCode() == 0);
+      CliProcess jobs = CliProcess.run(dir, "jobs");
+      assertThat(jobs.exitCode()).as("jobs exit status (%s)", jobs).isZero();
+      assertThat(jobs.stdout()).as("jobs").contains("job-local");
+      CliProcess anonymous =
+          CliProcess.run(dir, "jobs", "--api", written.api(), "--endpoints", "none.json");
+      assertThat(anonymous.exitCode()).as("jobs without the token (%s)", anonymous).isNotZero();
+      assertThat(anonymous.stderr())
+          .as("what a user without the token sees")
+          .contains("refused a request without a token", "--api-token-file")
+          .doesNotContain("Exception");
+      Path tokenFile = dir.resolve("token");
+      Files.writeString(tokenFile, "# the local fleet's\n" + written.token() + "\n");
+      CliProcess withTokenFile =
+          CliProcess.run(
+              dir, "jobs", "--api", written.api(), "--api-token-file", tokenFile.toString());
+      assertThat(withTokenFile.exitCode())
+          .as("jobs with --api-token-file (%s)", withTokenFile)
+          .isZero();
+    } finally {
+      local.destroy();
+      local.waitFor(1, TimeUnit.MINUTES);
+      local.destroyForcibly();
     }
   }
 

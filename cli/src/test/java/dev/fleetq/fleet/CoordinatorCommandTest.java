@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CoordinatorCommandTest {
   private static final Pattern LISTENING = Pattern.compile("HTTP API on [^:]+:(\\d+)");
   private static final Duration PATIENCE = Duration.ofMinutes(2);
+  private static final String TOKEN = "0123456789abcdef0123456789abcdef-operator";
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
@@ -35,6 +36,7 @@ class CoordinatorCommandTest {
       throws Exception {
     ExampleRepo repo = ExampleRepo.create(dir, 2, 1);
     Path output = dir.resolve("coordinator.log");
+    Path tokens = Files.writeString(dir.resolve("api-tokens"), "# rotated monthly\n" + TOKEN);
     Process coordinator =
         FleetqProcess.builder(
                 output,
@@ -52,7 +54,9 @@ class CoordinatorCommandTest {
                 "--http-host",
                 "127.0.0.1",
                 "--http-port",
-                "0")
+                "0",
+                "--api-token-file",
+                tokens.toString())
             .start();
     try {
       int port = await().atMost(PATIENCE).until(() -> listeningPort(output), p -> p > 0);
@@ -60,18 +64,20 @@ class CoordinatorCommandTest {
           Jobs.explicitUnits(
               "job-over-http", repo, ScriptedAgent.fixer(dir.resolve("agent")).command(), 2);
 
-      HttpResponse<String> submitted = post(port, "/v1/jobs", job);
+      HttpResponse<String> anonymous = post(port, "/v1/jobs", job, "");
+      assertThat(anonymous.statusCode()).as("submit without a token").isEqualTo(401);
+      HttpResponse<String> submitted = post(port, "/v1/jobs", job, TOKEN);
       assertThat(submitted.statusCode()).as("submit (%s)", submitted.body()).isEqualTo(202);
       assertThat(submitted.body()).as("submit answer").contains("job-over-http");
       await()
           .atMost(PATIENCE)
           .untilAsserted(
               () ->
-                  assertThat(get(port, "/v1/jobs/job-over-http").body())
+                  assertThat(get(port, "/v1/jobs/job-over-http", TOKEN).body())
                       .as("job state")
                       .contains("\"status\":\"RUNNING\"")
                       .contains("\"PUBLISHED\":2"));
-      assertThat(get(port, "/readyz").statusCode()).as("readiness").isEqualTo(200);
+      assertThat(get(port, "/readyz", "").statusCode()).as("readiness, open").isEqualTo(200);
 
       coordinator.destroy();
 
@@ -94,7 +100,9 @@ class CoordinatorCommandTest {
             "--kafka",
             stack.bootstrapServers(),
             "--redis",
-            "redis://127.0.0.1:" + closedPort);
+            "redis://127.0.0.1:" + closedPort,
+            "--http-host",
+            "127.0.0.1");
 
     assertThat(ended.status()).as("exit status (output: %s)", ended.output()).isEqualTo(2);
     assertThat(ended.output())
@@ -103,27 +111,47 @@ class CoordinatorCommandTest {
         .doesNotContain("Exception");
   }
 
+  @Test
+  void anApiOpenToEveryAddressIsRefusedBeforeAnythingStarts(@TempDir Path dir) throws Exception {
+    Path output = dir.resolve("output.txt");
+
+    FleetqProcess.Ended ended =
+        FleetqProcess.run(
+            output, "coordinator", "--http-host", "0.0.0.0", "--kafka", "127.0.0.1:1");
+
+    assertThat(ended.status()).as("exit status (output: %s)", ended.output()).isEqualTo(2);
+    assertThat(ended.output())
+        .as("what the operator sees")
+        .contains("would be open to anyone", "--api-token-file", "--api-open")
+        .doesNotContain("cannot reach", "Exception");
+  }
+
   private static int listeningPort(Path output) throws Exception {
     Matcher matcher = LISTENING.matcher(Files.readString(output, StandardCharsets.UTF_8));
     return matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
   }
 
-  private HttpResponse<String> post(int port, String path, String body) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(30))
+  private HttpResponse<String> post(int port, String path, String body, String token)
+      throws Exception {
+    return send(
+        request(port, path, token)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
-  private HttpResponse<String> get(int port, String path) throws Exception {
-    return http.send(
+  private HttpResponse<String> get(int port, String path, String token) throws Exception {
+    return send(request(port, path, token).GET());
+  }
+
+  /** A request to the API, with {@code token} as its bearer token unless it is empty. */
+  private static HttpRequest.Builder request(int port, String path, String token) {
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(30))
-            .GET()
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+            .timeout(Duration.ofSeconds(30));
+    return token.isEmpty() ? request : request.header("Authorization", "Bearer " + token);
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

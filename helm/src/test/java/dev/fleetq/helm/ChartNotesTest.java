@@ -25,9 +25,10 @@ class ChartNotesTest {
         .contains(
             "kubectl --namespace agents port-forward service/fleet-fleetq-coordinator 8080:8080",
             "http://fleet-fleetq-coordinator.agents.svc:8080",
-            "-X POST -H 'Content-Type: application/json' --data @job.json"
-                + " http://localhost:8080/v1/jobs",
-            "curl -fsS http://localhost:8080/v1/jobs/JOB_ID",
+            "get secret fleet-fleetq-api-token -o jsonpath='{.data.tokens}'",
+            "-X POST -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json'"
+                + " --data @job.json http://localhost:8080/v1/jobs",
+            "curl -fsS -H \"Authorization: Bearer $TOKEN\" http://localhost:8080/v1/jobs/JOB_ID",
             "app.kubernetes.io/component=worker --watch",
             "Workers do not scale on their own");
   }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
@@ -60,9 +61,41 @@ class DefaultRenderTest {
         .isEqualTo(1);
   }
 
+  /**
+   * The API token's Secret, when the chart makes it, is a pre-install hook: made once, not part of
+   * the release's manifest (and so not in helm-java's template output; lint renders it).
+   */
   @Test
-  void noSecretIsRendered() {
+  void noSecretIsRenderedInTheManifest() {
     assertThat(manifests.kinds()).as("rendered kinds").doesNotContain("Secret");
+  }
+
+  @Test
+  void theCoordinatorReadsItsApiTokensFromTheSecretMountedReadOnly() {
+    PodSpec pod = manifests.coordinator().getSpec().getTemplate().getSpec();
+    Container coordinator = containerOf(manifests.coordinator());
+
+    assertThat(variable(coordinator, "FLEETQ_API_TOKEN_FILE").getValue())
+        .as("FLEETQ_API_TOKEN_FILE")
+        .isEqualTo("/etc/fleetq/api/tokens");
+    assertThat(pod.getVolumes())
+        .as("coordinator volumes")
+        .filteredOn(volume -> volume.getName().equals("api-token"))
+        .singleElement()
+        .satisfies(
+            volume ->
+                assertThat(volume.getSecret().getSecretName())
+                    .as("token secret")
+                    .isEqualTo(FleetqChart.name("api-token")));
+    assertThat(coordinator.getVolumeMounts())
+        .as("coordinator token mount")
+        .filteredOn(mount -> mount.getName().equals("api-token"))
+        .extracting(VolumeMount::getMountPath, VolumeMount::getReadOnly)
+        .containsExactly(tuple("/etc/fleetq/api", true));
+    assertThat(containerOf(manifests.worker()).getEnv())
+        .as("worker env")
+        .extracting(EnvVar::getName)
+        .doesNotContain("FLEETQ_API_TOKEN_FILE");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -57,7 +58,21 @@ class FullRenderTest {
   }
 
   @Test
-  void everyOptionalResourceIsRenderedAndNoSecret() {
+  void theCoordinatorReadsTheApiTokensOfTheUsersSecret() {
+    Volume tokens =
+        manifests.coordinator().getSpec().getTemplate().getSpec().getVolumes().stream()
+            .filter(volume -> volume.getName().equals("api-token"))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(tokens.getSecret().getSecretName()).as("token secret").isEqualTo("fleetq-api");
+    assertThat(variable(containerOf(manifests.coordinator()), "FLEETQ_API_TOKEN_FILE").getValue())
+        .as("FLEETQ_API_TOKEN_FILE")
+        .isEqualTo("/etc/fleetq/api/bearer");
+  }
+
+  @Test
+  void everyOptionalResourceIsRenderedAndNoSecretSinceTheTokensAreTheUsers() {
     assertThat(manifests.kinds())
         .as("rendered kinds")
         .contains(
@@ -107,7 +122,7 @@ class FullRenderTest {
 
     assertThat(pod.getVolumes())
         .as("%s volumes", component)
-        .filteredOn(volume -> volume.getSecret() != null)
+        .filteredOn(volume -> volume.getName().equals("git-credentials"))
         .singleElement()
         .satisfies(
             volume ->

@@ -1,5 +1,6 @@
 package dev.fleetq.cli.demo;
 
+import dev.fleetq.cli.Endpoints;
 import dev.fleetq.devstack.DevStackConfig;
 import dev.fleetq.model.id.JobId;
 import java.io.IOException;
@@ -64,7 +65,7 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       int status = run(fleet, example);
       if (keep) {
-        keepRunning(fleet);
+        keepRunning(fleet, dir.resolve(Endpoints.FILE_NAME));
       }
       return status;
     } finally {
@@ -132,10 +133,13 @@ public final class DemoCommand implements Callable<Integer> {
     return now;
   }
 
-  private void keepRunning(LocalFleet fleet) throws InterruptedException {
+  private void keepRunning(LocalFleet fleet, Path endpoints) throws InterruptedException {
+    fleet.endpoints("127.0.0.1").write(endpoints);
     out.println();
     out.println("Kept running (Ctrl-C stops it):");
     out.println("  API      " + fleet.apiUrl("127.0.0.1"));
+    out.println("  Token    in " + endpoints);
+    out.println("  Try      FLEETQ_ENDPOINTS=" + endpoints + " fleetq status " + JOB_ID);
     out.println("  Kafka    " + fleet.bootstrapServers());
     out.println("  Redis    " + fleet.redisUri());
     UntilInterrupted.await();

@@ -1,10 +1,13 @@
 package dev.fleetq.cli.demo;
 
 import dev.fleetq.cli.DockerOptions;
+import dev.fleetq.cli.Endpoints;
 import dev.fleetq.devstack.DevStackConfig;
 import dev.fleetq.devstack.EmbeddedKafkaConfig;
 import dev.fleetq.devstack.EmbeddedRedisConfig;
 import dev.fleetq.worker.sandbox.DockerSandboxConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,8 +17,11 @@ import picocli.CommandLine.Option;
 /**
  * {@code fleetq local}: the demo's stack without the example, until Ctrl-C: the devstack with its
  * Kafka log under a data directory, a coordinator with the gate and the HTTP API, and N agents.
- * With a Docker engine (the same flags as {@code fleetq worker}) the agents whose job names an
- * image run in containers. Runs on the main thread until signalled.
+ * While it runs, {@code <data-dir>/endpoints.json} holds the API's URL and token and Kafka's
+ * address, where {@code fleetq submit}, {@code status} and {@code jobs} look when given no flags;
+ * it is removed when the fleet stops. With a Docker engine (the same flags as {@code fleetq
+ * worker}) the agents whose job names an image run in containers. Runs on the main thread until
+ * signalled.
  */
 @Command(
     name = "local",
@@ -49,7 +55,7 @@ public final class LocalCommand implements Callable<Integer> {
   @Mixin DockerOptions docker;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, IOException {
     if (agents < 1) {
       System.err.println("fleetq local: --agents must be at least 1");
       return 2;
@@ -72,8 +78,11 @@ public final class LocalCommand implements Callable<Integer> {
     try (LocalFleet fleet =
         LocalFleet.start(
             stack, data.resolve("work"), httpHost, httpPort, agents, containers, docker.image())) {
+      Path endpoints = data.resolve(Endpoints.FILE_NAME);
+      fleet.endpoints(httpHost).write(endpoints);
       System.out.println("fleetq local: " + agents + " agents, data in " + data);
       System.out.println("  API      " + fleet.apiUrl(httpHost));
+      System.out.println("  Token    in " + endpoints);
       System.out.println("  Kafka    " + fleet.bootstrapServers());
       System.out.println("  Redis    " + fleet.redisUri());
       if (containers != null) {
@@ -81,8 +90,12 @@ public final class LocalCommand implements Callable<Integer> {
       }
       System.out.println("Ctrl-C stops it.");
       System.out.flush();
-      UntilInterrupted.await();
-      System.out.println("fleetq local: stopping");
+      try {
+        UntilInterrupted.await();
+      } finally {
+        System.out.println("fleetq local: stopping");
+        Files.deleteIfExists(endpoints);
+      }
     }
     return 0;
   }

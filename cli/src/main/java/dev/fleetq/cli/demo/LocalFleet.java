@@ -1,8 +1,10 @@
 package dev.fleetq.cli.demo;
 
+import dev.fleetq.cli.Endpoints;
 import dev.fleetq.coordinator.Coordinator;
 import dev.fleetq.coordinator.CoordinatorConfig;
 import dev.fleetq.coordinator.api.ApiConfig;
+import dev.fleetq.coordinator.api.ApiTokens;
 import dev.fleetq.coordinator.api.HttpApi;
 import dev.fleetq.coordinator.gate.GateConfig;
 import dev.fleetq.coordinator.gate.MergeGate;
@@ -16,8 +18,10 @@ import dev.fleetq.worker.WorkerConfig;
 import dev.fleetq.worker.sandbox.DockerSandbox;
 import dev.fleetq.worker.sandbox.DockerSandboxConfig;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -25,21 +29,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A whole fleet in this JVM: the devstack (embedded Kafka and Redis), a coordinator with its gate
  * and HTTP API, and workers named {@code agent-1..N} with one slot each, each with a Docker sandbox
  * of its own when {@code fleetq local} has an engine. Used by {@code fleetq demo} and {@code fleetq
- * local}. Not thread-safe; owned by the command's main thread, except {@link #close()}, which a
- * shutdown hook may also call; it closes once.
+ * local}. The API requires a bearer token made for this fleet (256 random bits), which {@link
+ * #endpoints} hands to the user's client commands. Not thread-safe; owned by the command's main
+ * thread, except {@link #close()}, which a shutdown hook may also call; it closes once.
  */
 final class LocalFleet implements AutoCloseable {
+  private static final int TOKEN_BYTES = 32;
+
   private final DevStack stack;
   private final Coordinator coordinator;
   private final HttpApi api;
+  private final String token;
   private final List<Worker> workers = new ArrayList<>();
   private final List<DockerSandbox> sandboxes = new ArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private LocalFleet(DevStack stack, Coordinator coordinator, HttpApi api) {
+  private LocalFleet(DevStack stack, Coordinator coordinator, HttpApi api, String token) {
     this.stack = stack;
     this.coordinator = coordinator;
     this.api = api;
+    this.token = token;
   }
 
   /**
@@ -72,11 +81,14 @@ final class LocalFleet implements AutoCloseable {
       CoordinatorConfig config =
           CoordinatorConfig.defaults(
               stack.bootstrapServers(), stack.redisUri(), workDir.resolve("coordinator"));
-      HttpApi api = HttpApi.extension(ApiConfig.defaults(httpHost, httpPort));
+      String token = newToken();
+      HttpApi api =
+          HttpApi.extension(
+              ApiConfig.defaults(httpHost, httpPort).withTokens(ApiTokens.of(List.of(token))));
       Coordinator coordinator =
           Coordinator.create(
               config, Clock.systemUTC(), List.of(MergeGate.extension(GateConfig.defaults()), api));
-      fleet = new LocalFleet(stack, coordinator, api);
+      fleet = new LocalFleet(stack, coordinator, api, token);
       coordinator.start();
       for (int n = 1; n <= agents; n++) {
         fleet.addWorker("agent-" + n, workDir.resolve("workers"), containers, defaultImage);
@@ -90,6 +102,12 @@ final class LocalFleet implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  private static String newToken() {
+    byte[] bytes = new byte[TOKEN_BYTES];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 
   private void addWorker(
@@ -126,6 +144,11 @@ final class LocalFleet implements AutoCloseable {
   String apiUrl(String httpHost) {
     String host = "0.0.0.0".equals(httpHost) ? "127.0.0.1" : httpHost;
     return "http://" + host + ":" + api.port();
+  }
+
+  /** Where the fleet serves, with its API token, for {@code fleetq submit}, status and jobs. */
+  Endpoints endpoints(String httpHost) {
+    return new Endpoints(apiUrl(httpHost), bootstrapServers(), token);
   }
 
   /** Stops the workers, then the coordinator, then the devstack. */

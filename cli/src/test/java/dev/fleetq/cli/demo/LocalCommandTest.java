@@ -3,7 +3,9 @@ package dev.fleetq.cli.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.fleetq.cli.Endpoints;
 import dev.fleetq.cli.FleetqProcess;
+import dev.fleetq.model.wire.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,6 +76,9 @@ class LocalCommandTest {
 
       assertThat(local.waitFor(1, TimeUnit.MINUTES)).as("exited after SIGTERM").isTrue();
       assertThat(data.resolve("kafka")).as("Kafka's log in the data dir").isDirectory();
+      assertThat(data.resolve(Endpoints.FILE_NAME))
+          .as("the endpoints of a fleet that stopped")
+          .doesNotExist();
     } finally {
       local.destroyForcibly();
     }
@@ -93,16 +98,19 @@ class LocalCommandTest {
     try {
       String api =
           await().atMost(PATIENCE).until(() -> apiUrl(dir.resolve("first.txt")), u -> !u.isEmpty());
+      String token = token(data);
       HttpResponse<String> submitted =
           http(
               HttpRequest.newBuilder(URI.create(api + "/v1/jobs"))
-                  .POST(HttpRequest.BodyPublishers.ofString(job)));
+                  .POST(HttpRequest.BodyPublishers.ofString(job)),
+              token);
       assertThat(submitted.statusCode()).as("submit (%s)", submitted.body()).isEqualTo(202);
       await()
           .atMost(PATIENCE)
           .until(
               () ->
-                  http(HttpRequest.newBuilder(URI.create(api + "/v1/jobs/job-kept"))).statusCode()
+                  http(HttpRequest.newBuilder(URI.create(api + "/v1/jobs/job-kept")), token)
+                          .statusCode()
                       == 200);
       first.destroy();
       assertThat(first.waitFor(1, TimeUnit.MINUTES)).as("first run exited").isTrue();
@@ -117,7 +125,7 @@ class LocalCommandTest {
               .atMost(PATIENCE)
               .until(() -> apiUrl(dir.resolve("second.txt")), u -> !u.isEmpty());
       HttpResponse<String> kept =
-          http(HttpRequest.newBuilder(URI.create(api + "/v1/jobs/job-kept")));
+          http(HttpRequest.newBuilder(URI.create(api + "/v1/jobs/job-kept")), token(data));
       assertThat(kept.statusCode()).as("the job after a restart (%s)", kept.body()).isEqualTo(200);
     } finally {
       second.destroy();
@@ -132,14 +140,22 @@ class LocalCommandTest {
         .start();
   }
 
-  private static HttpResponse<String> http(HttpRequest.Builder request) throws Exception {
+  private static HttpResponse<String> http(HttpRequest.Builder request, String token)
+      throws Exception {
     return HttpClient.newHttpClient()
         .send(
             request
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token)
                 .build(),
             HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The API token the running fleet wrote to its endpoints file. */
+  private static String token(Path data) throws Exception {
+    return Json.decode(Files.readAllBytes(data.resolve(Endpoints.FILE_NAME)), Endpoints.class)
+        .token();
   }
 
   private static String apiUrl(Path output) throws Exception {

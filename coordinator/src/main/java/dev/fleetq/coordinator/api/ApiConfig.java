@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param maxListLimit the largest {@code ?limit=} accepted, at most {@value JobStates#MAX_LIMIT}
  * @param blockingThreads the size of the worker pool that runs Kafka and Redis calls
  * @param startTimeout how long starting waits for the server to listen
+ * @param tokens the bearer tokens every {@code /v1} route requires; {@link ApiTokens#OPEN} requires
+ *     none, and {@code /healthz}, {@code /readyz} and {@code /metrics} never do
  */
 public record ApiConfig(
     String host,
@@ -25,7 +27,8 @@ public record ApiConfig(
     int defaultListLimit,
     int maxListLimit,
     int blockingThreads,
-    Duration startTimeout) {
+    Duration startTimeout,
+    ApiTokens tokens) {
 
   /** The default {@link #port()}. */
   public static final int DEFAULT_PORT = 8080;
@@ -68,9 +71,10 @@ public record ApiConfig(
     if (startTimeout.isNegative() || startTimeout.isZero()) {
       throw new IllegalArgumentException("startTimeout must be positive, got " + startTimeout);
     }
+    Objects.requireNonNull(tokens, "tokens");
   }
 
-  /** The standard configuration on {@code host:port}. */
+  /** The standard configuration on {@code host:port}, open: no tokens. */
   public static ApiConfig defaults(String host, int port) {
     return new ApiConfig(
         host,
@@ -79,13 +83,34 @@ public record ApiConfig(
         DEFAULT_LIST_LIMIT,
         DEFAULT_MAX_LIST_LIMIT,
         DEFAULT_BLOCKING_THREADS,
-        DEFAULT_START_TIMEOUT);
+        DEFAULT_START_TIMEOUT,
+        ApiTokens.OPEN);
   }
 
   /** The same configuration with another body limit. */
   public ApiConfig withBodyLimit(int newBodyLimit) {
     return new ApiConfig(
-        host, port, newBodyLimit, defaultListLimit, maxListLimit, blockingThreads, startTimeout);
+        host,
+        port,
+        newBodyLimit,
+        defaultListLimit,
+        maxListLimit,
+        blockingThreads,
+        startTimeout,
+        tokens);
+  }
+
+  /** The same configuration requiring one of {@code newTokens} on every {@code /v1} route. */
+  public ApiConfig withTokens(ApiTokens newTokens) {
+    return new ApiConfig(
+        host,
+        port,
+        bodyLimit,
+        defaultListLimit,
+        maxListLimit,
+        blockingThreads,
+        startTimeout,
+        newTokens);
   }
 
   private static void requireAtLeastOne(int value, String name) {

@@ -3,6 +3,7 @@ package dev.fleetq.coordinator.api;
 import dev.fleetq.coordinator.Coordinator;
 import dev.fleetq.coordinator.CoordinatorConfig;
 import dev.fleetq.coordinator.gate.GateView;
+import dev.fleetq.coordinator.metrics.CoordinatorMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -13,6 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,6 +43,11 @@ import org.slf4j.LoggerFactory;
  *       coordinator's readiness, {@code 200} or {@code 503} saying what is not ready.
  *   <li>{@code GET /metrics}: the coordinator's Prometheus metrics, core and gate.
  * </ul>
+ *
+ * <p>With {@link ApiConfig#tokens()}, every {@code /v1} route answers {@code 401} (and {@code
+ * WWW-Authenticate: Bearer}) unless the request carries {@code Authorization: Bearer <token>} with
+ * one of them; health and metrics stay open for probes and Prometheus. Refusals are counted in
+ * {@code fleetq_api_unauthorized_total} and logged with the caller's address.
  *
  * <p>Every error body is {@code {"error": "..."}}. Kafka sends and state reads run on a named,
  * bounded worker pool ({@code fleetq-api}), never on an event loop. The API sends, reads and probes
@@ -94,6 +101,8 @@ public final class HttpApi implements Coordinator.Extension, AutoCloseable {
               core.kafkaTimeout().multipliedBy(2).toMillis(),
               TimeUnit.MILLISECONDS);
       Router router = Router.router(vertx);
+      CoordinatorMetrics metrics = services.metrics();
+      router.route("/v1/*").handler(context -> authenticate(context, metrics));
       new JobRoutes(
               config,
               core,
@@ -116,7 +125,8 @@ public final class HttpApi implements Coordinator.Extension, AutoCloseable {
       close();
       throw e;
     }
-    log.info("HTTP API listening on {}:{}", config.host(), server.actualPort());
+    log.info(
+        "HTTP API listening on {}:{} with {}", config.host(), server.actualPort(), config.tokens());
     return this;
   }
 
@@ -154,6 +164,25 @@ public final class HttpApi implements Coordinator.Extension, AutoCloseable {
         await(vertx.close(), closeTimeout, "close Vert.x");
       }
     }
+  }
+
+  /** Lets a {@code /v1} request on when it carries an accepted token, else answers {@code 401}. */
+  private void authenticate(RoutingContext context, CoordinatorMetrics metrics) {
+    Optional<String> refusal =
+        config.tokens().refusal(context.request().getHeader("authorization"));
+    if (refusal.isEmpty()) {
+      context.next();
+      return;
+    }
+    metrics.apiRefused();
+    log.info(
+        "Refused {} {} from {}: {}",
+        context.request().method(),
+        context.normalizedPath(),
+        context.request().remoteAddress(),
+        refusal.get());
+    context.response().putHeader("www-authenticate", "Bearer realm=\"fleetq\"");
+    Reply.error(401, refusal.get()).send(context);
   }
 
   /** Failures Vert.x itself signals, such as a body over the limit, in the API's error shape. */

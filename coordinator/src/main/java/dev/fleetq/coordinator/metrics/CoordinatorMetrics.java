@@ -25,6 +25,7 @@ public final class CoordinatorMetrics {
   private final Counter unitsPublished;
   private final Counter deadLetters;
   private final Counter leaseExpirations;
+  private final Counter apiRefusals;
   private final Gauge pending;
 
   /** Registers the core's metrics in {@code registry}, which must hold no other coordinator's. */
@@ -52,6 +53,11 @@ public final class CoordinatorMetrics {
             .name("fleetq_lease_expirations_total")
             .help("Units handed back because their worker's lease expired.")
             .register(registry);
+    this.apiRefusals =
+        Counter.builder()
+            .name("fleetq_api_unauthorized_total")
+            .help("HTTP API requests refused 401: no bearer token, or one the API does not accept.")
+            .register(registry);
     this.pending =
         Gauge.builder()
             .name("fleetq_units_pending")
@@ -59,6 +65,7 @@ public final class CoordinatorMetrics {
             .labelNames("status")
             .register(registry);
     jobsSubmitted.initLabelValues();
+    apiRefusals.initLabelValues();
     unitsPublished.initLabelValues("first");
     unitsPublished.initLabelValues("retry");
   }
@@ -81,6 +88,11 @@ public final class CoordinatorMetrics {
   /** {@code rejectedBy} dead-lettered a record. */
   public void deadLettered(String rejectedBy) {
     deadLetters.labelValues(rejectedBy).inc();
+  }
+
+  /** The HTTP API refused a request for want of an accepted token. */
+  public void apiRefused() {
+    apiRefusals.inc();
   }
 
   /** The reaper handed back a unit whose lease had expired. */

@@ -35,11 +35,26 @@ final class ApiHarness implements AutoCloseable {
       TestNamespace namespace,
       Path workDir,
       int bodyLimit) {
+    this(bootstrapServers, redisUri, namespace, workDir, bodyLimit, ApiTokens.OPEN);
+  }
+
+  /**
+   * @param tokens the bearer tokens the API requires on {@code /v1}
+   */
+  ApiHarness(
+      String bootstrapServers,
+      String redisUri,
+      TestNamespace namespace,
+      Path workDir,
+      int bodyLimit,
+      ApiTokens tokens) {
     this.harness = new Harness(bootstrapServers, redisUri, namespace, workDir);
     this.topics = harness.topics();
     this.keys = harness.keys();
     this.redis = harness.redis();
-    HttpApi api = HttpApi.extension(ApiConfig.defaults("127.0.0.1", 0).withBodyLimit(bodyLimit));
+    HttpApi api =
+        HttpApi.extension(
+            ApiConfig.defaults("127.0.0.1", 0).withBodyLimit(bodyLimit).withTokens(tokens));
     this.http = new Http(api::port);
     harness.start(List.of(api));
   }
@@ -50,6 +65,16 @@ final class ApiHarness implements AutoCloseable {
 
   HttpResponse<String> post(String path, String body) {
     return http.post(path, body);
+  }
+
+  /** A GET with an {@code Authorization} header. */
+  HttpResponse<String> get(String path, String authorization) {
+    return http.get(path, authorization);
+  }
+
+  /** A POST with an {@code Authorization} header. */
+  HttpResponse<String> post(String path, String body, String authorization) {
+    return http.post(path, body, authorization);
   }
 
   /** Records a job as the projector does. */

@@ -34,6 +34,20 @@ public final class Http {
             .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** A GET with an {@code Authorization} header. */
+  public HttpResponse<String> get(String path, String authorization) {
+    return call(HttpRequest.newBuilder(uri(path)).header("authorization", authorization).GET());
+  }
+
+  /** A POST with an {@code Authorization} header. */
+  public HttpResponse<String> post(String path, String body, String authorization) {
+    return call(
+        HttpRequest.newBuilder(uri(path))
+            .header("content-type", "application/json")
+            .header("authorization", authorization)
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   private URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port.getAsInt() + path);
   }

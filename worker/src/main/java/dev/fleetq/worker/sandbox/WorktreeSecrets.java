@@ -85,7 +85,7 @@ final class WorktreeSecrets {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-              if (!attrs.isDirectory() && SecretFiles.isSecret(file)) {
+              if (!attrs.isDirectory() && SecretFiles.isSecret(worktree.relativize(file))) {
                 found.add(file);
               }
               return FileVisitResult.CONTINUE;

@@ -88,14 +88,30 @@ class WorkspaceTest {
     Files.writeString(checkout.dir().resolve(".npmrc"), "//registry/:_authToken=leaked\n");
     Files.writeString(checkout.dir().resolve("src/credentials.json"), "{}\n");
     Files.writeString(checkout.dir().resolve(".git-credentials"), "https://u:p@host\n");
+    Files.writeString(checkout.dir().resolve("id_rsa.pub"), "ssh-rsa AAAA leaked\n");
+    Files.writeString(checkout.dir().resolve("src/server.pem"), "-----BEGIN leaked\n");
+    Files.writeString(checkout.dir().resolve("tls.key"), "-----BEGIN leaked\n");
+    Files.createDirectories(checkout.dir().resolve(".aws"));
+    Files.writeString(checkout.dir().resolve(".aws/credentials"), "aws_secret=leaked\n");
+    Files.createDirectories(checkout.dir().resolve("home/.ssh"));
+    Files.writeString(checkout.dir().resolve("home/.ssh/config"), "IdentityFile leaked\n");
+    Files.writeString(checkout.dir().resolve("src/ssh.txt"), "not a secret\n");
 
     assertThat(workspace.commitAll(checkout, "Fix 1")).as("committed").isTrue();
 
     assertThat(git.run(checkout.dir(), "ls-tree", "-r", "--name-only", "HEAD").lines())
         .as("files in the commit")
-        .contains("src/f01.txt")
+        .contains("src/f01.txt", "src/ssh.txt")
         .noneMatch(path -> path.contains(".env"))
-        .doesNotContain(".npmrc", "src/credentials.json", ".git-credentials");
+        .doesNotContain(
+            ".npmrc",
+            "src/credentials.json",
+            ".git-credentials",
+            "id_rsa.pub",
+            "src/server.pem",
+            "tls.key",
+            ".aws/credentials",
+            "home/.ssh/config");
   }
 
   @Test
