@@ -1,7 +1,7 @@
 package dev.fleetq.coordinator.gate;
 
-import dev.fleetq.coordinator.plan.TestReport;
-import dev.fleetq.coordinator.plan.TestResult;
+import dev.fleetq.model.suite.TestReport;
+import dev.fleetq.model.suite.TestResult;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.fleetq.coordinator.gate;
 
-import dev.fleetq.coordinator.plan.JUnitReports;
-import dev.fleetq.coordinator.plan.ReportException;
-import dev.fleetq.coordinator.plan.TestReport;
+import dev.fleetq.exec.report.JUnitReports;
+import dev.fleetq.exec.report.ReportException;
 import dev.fleetq.exec.sandbox.Sandbox;
 import dev.fleetq.exec.sandbox.SandboxResult;
 import dev.fleetq.exec.sandbox.SandboxRun;
 import dev.fleetq.model.job.GateSpec;
+import dev.fleetq.model.suite.TestReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -12,6 +12,7 @@ import dev.fleetq.model.job.FailingTestsPlan;
 import dev.fleetq.model.job.JobSpec;
 import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.state.RedisKeys;
+import dev.fleetq.model.suite.TestReport;
 import dev.fleetq.model.unit.JobEvent;
 import dev.fleetq.model.unit.JobStatus;
 import dev.fleetq.model.unit.WorkUnit;

@@ -2,12 +2,16 @@ package dev.fleetq.coordinator.plan;
 
 import dev.fleetq.exec.git.Git;
 import dev.fleetq.exec.git.GitResult;
+import dev.fleetq.exec.report.JUnitReports;
+import dev.fleetq.exec.report.ReportException;
+import dev.fleetq.exec.report.ReportFiles;
 import dev.fleetq.exec.sandbox.Sandbox;
 import dev.fleetq.exec.sandbox.SandboxResult;
 import dev.fleetq.exec.sandbox.SandboxRun;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.job.FailingTestsPlan;
 import dev.fleetq.model.job.RepoSpec;
+import dev.fleetq.model.suite.TestReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,6 +4,8 @@ import dev.fleetq.model.id.UnitId;
 import dev.fleetq.model.job.ExplicitUnitsPlan;
 import dev.fleetq.model.job.JobSpec;
 import dev.fleetq.model.job.UnitSpec;
+import dev.fleetq.model.suite.TestReport;
+import dev.fleetq.model.suite.TestResult;
 import dev.fleetq.model.unit.WorkUnit;
 import dev.fleetq.model.wire.InvalidMessageException;
 import dev.fleetq.model.wire.Limits;

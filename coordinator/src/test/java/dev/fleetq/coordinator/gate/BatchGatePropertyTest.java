@@ -3,12 +3,12 @@ package dev.fleetq.coordinator.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleetq.coordinator.plan.Baselines;
-import dev.fleetq.coordinator.plan.JUnitReports;
 import dev.fleetq.coordinator.testing.Harness;
 import dev.fleetq.devstack.DevStack;
 import dev.fleetq.devstack.junit.TestNamespace;
 import dev.fleetq.devstack.junit.WithDevStack;
 import dev.fleetq.exec.git.Git;
+import dev.fleetq.exec.report.JUnitReports;
 import dev.fleetq.exec.sandbox.ProcessSandbox;
 import dev.fleetq.exec.testing.ExampleRepo;
 import dev.fleetq.model.gate.GateRequest;

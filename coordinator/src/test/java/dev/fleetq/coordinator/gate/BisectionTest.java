@@ -2,8 +2,8 @@ package dev.fleetq.coordinator.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fleetq.coordinator.plan.TestReport;
-import dev.fleetq.coordinator.plan.TestResult;
+import dev.fleetq.model.suite.TestReport;
+import dev.fleetq.model.suite.TestResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

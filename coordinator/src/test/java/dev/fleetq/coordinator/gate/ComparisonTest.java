@@ -2,9 +2,9 @@ package dev.fleetq.coordinator.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fleetq.coordinator.plan.TestReport;
-import dev.fleetq.coordinator.plan.TestResult;
-import dev.fleetq.coordinator.plan.TestResult.Status;
+import dev.fleetq.model.suite.TestReport;
+import dev.fleetq.model.suite.TestResult;
+import dev.fleetq.model.suite.TestResult.Status;
 import dev.fleetq.model.wire.Limits;
 import java.time.Duration;
 import java.util.List;

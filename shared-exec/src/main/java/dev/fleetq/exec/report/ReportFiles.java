@@ -1,4 +1,4 @@
-package dev.fleetq.coordinator.plan;
+package dev.fleetq.exec.report;
 
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -24,14 +24,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Stateless and thread-safe.
  */
-final class ReportFiles {
+public final class ReportFiles {
   private static final Logger log = LoggerFactory.getLogger(ReportFiles.class);
   private static final String ANY_DIRECTORIES = "**/";
 
   private ReportFiles() {}
 
   /** The regular files under {@code root} that match any of the globs, sorted by path. */
-  static List<Path> find(Path root, List<String> globs) {
+  public static List<Path> find(Path root, List<String> globs) {
     List<PathMatcher> matchers = matchers(globs);
     if (!Files.isDirectory(root)) {
       return List.of();

@@ -1,4 +1,4 @@
-package dev.fleetq.coordinator.plan;
+package dev.fleetq.model.suite;
 
 import java.nio.file.Path;
 import java.util.Collections;

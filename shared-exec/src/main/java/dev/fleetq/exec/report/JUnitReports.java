@@ -1,5 +1,7 @@
-package dev.fleetq.coordinator.plan;
+package dev.fleetq.exec.report;
 
+import dev.fleetq.model.suite.TestReport;
+import dev.fleetq.model.suite.TestResult;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.fleetq.coordinator.plan;
+package dev.fleetq.exec.report;
 
 /**
  * Test reports could not be read: none were found, or one is not well-formed JUnit XML. The message

@@ -1,6 +1,7 @@
-package dev.fleetq.coordinator.plan;
+package dev.fleetq.exec.report;
 
-import dev.fleetq.coordinator.plan.TestResult.Status;
+import dev.fleetq.model.suite.TestResult;
+import dev.fleetq.model.suite.TestResult.Status;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

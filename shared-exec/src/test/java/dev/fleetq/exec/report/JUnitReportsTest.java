@@ -1,10 +1,12 @@
-package dev.fleetq.coordinator.plan;
+package dev.fleetq.exec.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
-import dev.fleetq.coordinator.plan.TestResult.Status;
+import dev.fleetq.model.suite.TestReport;
+import dev.fleetq.model.suite.TestResult;
+import dev.fleetq.model.suite.TestResult.Status;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
