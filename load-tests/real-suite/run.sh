@@ -92,12 +92,14 @@ kafka=$(awk '/^  Kafka /{print $2}' "$run/local.log")
 api=$(awk '/^  API /{print $2}' "$run/local.log")
 [ -n "$kafka" ] || { log "fleetq local did not start; see $run/local.log"; exit 1; }
 log "fleetq local: $agents agents, API $api, Kafka $kafka"
+endpoints="$run/fleet/endpoints.json"
+auth="Authorization: Bearer $(jq -r .token "$endpoints")"
 start=$(date +%s)
-job=$(fleetq submit "$run/job.json" --kafka "$kafka")
+job=$(fleetq submit "$run/job.json" --endpoints "$endpoints")
 log "submitted $job"
 status=""
 while [ $(($(date +%s) - start)) -lt "${JOB_TIMEOUT:-480}" ]; do
-  line=$(fleetq status "$job" --api "$api" 2>&1 || true)
+  line=$(fleetq status "$job" --endpoints "$endpoints" 2>&1 || true)
   [ "$line" = "$status" ] || { status=$line; echo "  $line" >> "$run/status-lines.txt"; }
   case $(awk '{print $2}' <<< "$line") in SUCCEEDED | FAILED | CANCELLED) break ;; esac
   sleep 2
@@ -105,11 +107,11 @@ done
 took=$(($(date +%s) - start))
 verdict=$(awk '{print $2}' <<< "$status")
 log "status after ${took}s: $status"
-curl -sf "$api/v1/jobs/$job" > "$run/job-state.json" || true
-curl -sf "$api/v1/jobs/$job/units" > "$run/units.json" || true
+curl -sf -H "$auth" "$api/v1/jobs/$job" > "$run/job-state.json" || true
+curl -sf -H "$auth" "$api/v1/jobs/$job/units" > "$run/units.json" || true
 curl -sf "$api/metrics" > "$run/metrics.txt" || true
 repo_id=$(ls "$run/fleet/work/coordinator/gate/mirrors" 2>/dev/null | sed -n 's/\.git$//p' | head -1)
-[ -z "$repo_id" ] || curl -sf "$api/v1/gate/$repo_id" > "$run/gate.json" || true
+[ -z "$repo_id" ] || curl -sf -H "$auth" "$api/v1/gate/$repo_id" > "$run/gate.json" || true
 jq -r '.units[] | "  unit \(.unitId | sub("^org.apache.commons.codec."; "")): \(.status) after \(.attempt) attempt(s)" + ([.failures[]? | "; #\(.attempt) \(.reason)" + ((.detail | capture("\\(a target test of [^:]*/(?<u>[^:/]+): its candidate") | " undoing the target of " + .u) // "")] | join(""))' "$run/units.json" | tee -a "$run/summary.txt" || true
 log "detail: $(jq -r '.detail // empty' "$run/job-state.json" 2>/dev/null)"
 grep -o 'Decided [0-9]* requests with [0-9]* suite runs' "$run/local.log" | sed 's/^/  gate batch: /' | tee -a "$run/summary.txt" || true

@@ -46,6 +46,14 @@ final class WorkerCommand implements Callable<Integer> {
   int slots;
 
   @Option(
+      names = "--suite-slots",
+      defaultValue = "${env:FLEETQ_SUITE_SLOTS:-1}",
+      description =
+          "Test suite runs served at once for the coordinator's planner and gate; 0 serves none"
+              + " (env FLEETQ_SUITE_SLOTS; default ${DEFAULT-VALUE}).")
+  int suiteSlots;
+
+  @Option(
       names = "--shutdown-grace",
       defaultValue = "${env:FLEETQ_SHUTDOWN_GRACE:-PT30S}",
       description =
@@ -150,6 +158,7 @@ final class WorkerCommand implements Callable<Integer> {
     return WorkerConfig.defaults(workerId(), stack.kafka(), stack.redis, stack.absoluteWorkDir())
         .withNames(stack.topics(), stack.keys())
         .withSlots(slots)
+        .withSuiteSlots(suiteSlots)
         .withShutdownGrace(shutdownGrace)
         .withLockWatchdogTimeout(leaseWatchdog);
   }

@@ -18,10 +18,13 @@ import dev.fleetq.model.unit.JobStatus;
 import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitEvent;
 import dev.fleetq.model.unit.UnitStatus;
+import dev.fleetq.worker.Worker;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,8 +49,9 @@ class FanOutTest {
     ExampleRepo repo = ExampleRepo.create(dir, 20, 3);
     JobId job = JobId.parse("job-twenty");
     try (Fleet fleet = Fleet.start(stack, ns, dir)) {
+      List<Worker> workers = new ArrayList<>();
       for (int w = 1; w <= 4; w++) {
-        fleet.addWorker("worker-" + w, 1);
+        workers.add(fleet.addWorker("worker-" + w, 1));
       }
 
       fleet.submit(
@@ -63,6 +67,9 @@ class FanOutTest {
       assertThat(landed.stream().map(UnitEvent::unitId).distinct().count())
           .as("distinct units landed")
           .isEqualTo(20);
+      assertThat(workers.stream().filter(worker -> suiteRuns(worker) > 0).count())
+          .as("workers that ran the planner's and the gate's suites, as executors")
+          .isGreaterThan(1);
     }
 
     List<String> landings =
@@ -248,6 +255,16 @@ class FanOutTest {
       assertThat(done.status()).as("job status (%s)", done).isEqualTo(JobStatus.SUCCEEDED);
       assertThat(done.count(UnitStatus.LANDED)).as("landed units").isEqualTo(2);
     }
+  }
+
+  /** How many suite runs a worker's executor ended, whatever their outcome. */
+  static double suiteRuns(Worker worker) {
+    return worker.metrics().scrape().stream()
+        .filter(snapshot -> snapshot.getMetadata().getName().equals("fleetq_suite_runs"))
+        .map(CounterSnapshot.class::cast)
+        .flatMap(snapshot -> snapshot.getDataPoints().stream())
+        .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue)
+        .sum();
   }
 
   static JobState awaitEnd(Fleet fleet, JobId job) {

@@ -75,12 +75,21 @@ final class Fleet implements AutoCloseable {
     return new Fleet(stack, ns, dir);
   }
 
-  /** Starts one more worker, in this JVM, with {@code slots} slots. */
+  /** Starts one more worker, in this JVM, with {@code slots} slots and one suite slot. */
   Worker addWorker(String name, int slots) {
+    return addWorker(name, slots, 1);
+  }
+
+  /**
+   * Starts one more worker, in this JVM, with {@code slots} unit slots and {@code suiteSlots} suite
+   * slots; with no unit slot it is an executor only.
+   */
+  Worker addWorker(String name, int slots, int suiteSlots) {
     Worker worker =
         Worker.create(
             workerConfig(stack.bootstrapServers(), stack.redisUri(), topics, keys, dir, name)
-                .withSlots(slots),
+                .withSlots(slots)
+                .withSuiteSlots(suiteSlots),
             new ProcessSandbox(),
             Clock.systemUTC());
     worker.start();

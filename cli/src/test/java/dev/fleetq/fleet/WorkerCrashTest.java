@@ -22,14 +22,12 @@ import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitEvent;
 import dev.fleetq.model.unit.UnitStatus;
 import dev.fleetq.model.wire.Json;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -52,7 +50,7 @@ class WorkerCrashTest {
     ScriptedAgent agent = slowOnFirstAttempt(dir.resolve("agent"), dir.resolve("pids"));
     Process dead = null;
     try (Fleet fleet = Fleet.start(stack, ns, dir)) {
-      dead = startWorkerProcess(fleet, ns, "doomed-worker");
+      dead = WorkerProcess.start(stack, ns, dir, "doomed-worker", 1, 1, Map.of());
       fleet.submit(
           job.value(),
           Jobs.explicitUnits(job.value(), repo, agent.command(), 1)
@@ -127,37 +125,6 @@ class WorkerCrashTest {
         """
             .formatted(pids));
     return new ScriptedAgent(script);
-  }
-
-  private static Process startWorkerProcess(Fleet fleet, TestNamespace ns, String name)
-      throws Exception {
-    Process process =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                WorkerProcess.class.getName(),
-                fleet.stack().bootstrapServers(),
-                fleet.stack().redisUri(),
-                ns.topicPrefix(),
-                ns.keyPrefix(),
-                fleet.dir().toString(),
-                name)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.PIPE)
-            .start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    await().atMost(Duration.ofMinutes(1)).until(() -> "worker started".equals(nextLine(out)));
-    return process;
-  }
-
-  private static String nextLine(BufferedReader out) throws Exception {
-    String line = out.readLine();
-    if (line == null) {
-      throw new IllegalStateException("the worker process exited before it started");
-    }
-    return line;
   }
 
   /** What the dead worker would have sent had it lived: a pushed branch and a gate request. */

@@ -13,9 +13,9 @@ import dev.fleetq.coordinator.reap.LeaseReaper;
 import dev.fleetq.coordinator.setup.KafkaProvisioner;
 import dev.fleetq.coordinator.state.JobStates;
 import dev.fleetq.coordinator.state.Projector;
+import dev.fleetq.coordinator.suite.DispatchMetrics;
+import dev.fleetq.coordinator.suite.SuiteDispatcher;
 import dev.fleetq.exec.git.Git;
-import dev.fleetq.exec.sandbox.ProcessSandbox;
-import dev.fleetq.exec.sandbox.Sandbox;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -71,6 +71,7 @@ public final class Coordinator implements AutoCloseable {
   private final JobIntake intake;
   private final Projector projector;
   private final LeaseReaper reaper;
+  private final SuiteDispatcher suites;
   private final Deque<AutoCloseable> startedExtensions = new ArrayDeque<>();
 
   private volatile boolean running;
@@ -102,7 +103,8 @@ public final class Coordinator implements AutoCloseable {
    *     RETRYING}; the API's {@code JobEvent(CANCELLED)})
    * @param deadLetters sets aside records that cannot be handled, such as unreadable gate requests
    * @param jobStates the projection's read side
-   * @param sandbox where test commands run
+   * @param suites hands the job's test commands to the fleet's executors: the coordinator runs none
+   *     itself
    * @param readiness probes whether the coordinator is ready, and says what is not, for {@code
    *     /readyz}; blocks for up to about the probe timeout
    * @param metrics the core's metrics, and the registry where extensions register theirs
@@ -115,7 +117,7 @@ public final class Coordinator implements AutoCloseable {
       EventLog events,
       DeadLetters deadLetters,
       JobStates jobStates,
-      Sandbox sandbox,
+      SuiteDispatcher suites,
       Supplier<Readiness> readiness,
       CoordinatorMetrics metrics) {}
 
@@ -130,7 +132,16 @@ public final class Coordinator implements AutoCloseable {
     Sender sender = new Sender(producer, config.kafkaTimeout());
     EventLog events = new EventLog(sender, config.topics());
     DeadLetters deadLetters = new DeadLetters(sender, config.topics(), metrics);
-    Sandbox sandbox = new ProcessSandbox();
+    this.suites =
+        new SuiteDispatcher(
+            sender,
+            KafkaClients.reader(config, "fleetq-coordinator-suites"),
+            redis,
+            config.topics(),
+            config.keys(),
+            SuiteDispatcher.Settings.DEFAULT,
+            new DispatchMetrics(metrics.registry()),
+            clock);
     JobStates jobStates = new JobStates(redis, config.keys());
     UnitPublisher publisher =
         new UnitPublisher(sender, config.topics(), events, redis, config.keys(), metrics, clock);
@@ -144,7 +155,7 @@ public final class Coordinator implements AutoCloseable {
         new Planner(
             config.workDir(),
             new Git(IDENTITY, config.gitTimeout()),
-            sandbox,
+            suites,
             publisher,
             events,
             redis,
@@ -196,7 +207,7 @@ public final class Coordinator implements AutoCloseable {
             events,
             deadLetters,
             jobStates,
-            sandbox,
+            suites,
             this::readiness,
             metrics);
   }
@@ -231,6 +242,7 @@ public final class Coordinator implements AutoCloseable {
     try {
       new KafkaProvisioner(admin, config.topics(), config.unitsPartitions(), config.kafkaTimeout())
           .provision();
+      suites.start();
       projector.start();
       reaper.start();
       intake.start();
@@ -275,6 +287,9 @@ public final class Coordinator implements AutoCloseable {
     parts.put("coordinator", Readiness.OK);
     parts.put("intake", intake.isRunning() ? Readiness.OK : "job intake has stopped");
     parts.put("projector", projector.isRunning() ? Readiness.OK : "the projector has stopped");
+    parts.put(
+        "suite results",
+        suites.isRunning() ? Readiness.OK : "the reader of suite results has stopped");
     return probe.probe(parts);
   }
 
@@ -298,6 +313,7 @@ public final class Coordinator implements AutoCloseable {
     closeQuietly(intake);
     closeQuietly(reaper);
     closeQuietly(projector);
+    closeQuietly(suites);
     closeQuietly(() -> producer.close(config.shutdownTimeout()));
     closeQuietly(() -> admin.close(config.shutdownTimeout()));
     closeQuietly(() -> RedisClients.shutdown(redis, config.shutdownTimeout()));

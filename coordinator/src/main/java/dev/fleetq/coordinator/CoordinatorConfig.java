@@ -15,7 +15,7 @@ import java.util.Objects;
  *
  * @param bootstrapServers the Kafka cluster, such as {@code localhost:9092}
  * @param redisUri the Redis server, such as {@code redis://localhost:6379}
- * @param topics the names of the five topics and of the workers' share group
+ * @param topics the names of the seven topics and of the share groups
  * @param keys the names of the Redis keys
  * @param intakeGroup the consumer group of job intake
  * @param projectorGroup the consumer group of the event projector

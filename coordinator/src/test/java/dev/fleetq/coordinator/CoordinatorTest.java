@@ -59,6 +59,7 @@ class CoordinatorTest {
     assertThat(coordinator.isReady()).as("ready before start").isFalse();
 
     coordinator.start();
+    harness.startExecutor("executor");
     eventually().until(coordinator::isReady);
     JobSpec job =
         new JobSpec(

@@ -75,6 +75,8 @@ final class BrokerProperties {
     props.put("share.coordinator.state.topic.num.partitions", "1");
   }
 
+  private static final String SHARE_HEARTBEAT_MILLIS = "500";
+
   private static void putGroupSettings(Map<String, String> props, EmbeddedKafkaConfig config) {
     props.put("group.initial.rebalance.delay.ms", "0");
     props.put(
@@ -86,6 +88,10 @@ final class BrokerProperties {
     props.put(
         "group.share.record.lock.duration.ms",
         Long.toString(config.shareRecordLockDuration().toMillis()));
+    // A new member of a share group gets its partitions on a heartbeat: at the default 5 s, each
+    // worker or executor that starts waits that long before its first record.
+    props.put("group.share.min.heartbeat.interval.ms", SHARE_HEARTBEAT_MILLIS);
+    props.put("group.share.heartbeat.interval.ms", SHARE_HEARTBEAT_MILLIS);
   }
 
   private static void putSmallFootprint(Map<String, String> props) {

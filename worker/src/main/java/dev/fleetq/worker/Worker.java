@@ -13,6 +13,7 @@ import dev.fleetq.worker.run.Outbox;
 import dev.fleetq.worker.run.Slots;
 import dev.fleetq.worker.sandbox.AgentSandboxes;
 import dev.fleetq.worker.sandbox.DockerSandbox;
+import dev.fleetq.worker.suite.SuiteExecutor;
 import dev.fleetq.worker.unit.UnitSource;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
@@ -55,6 +56,7 @@ public final class Worker implements AutoCloseable {
   private final Health health;
   private final WorkerMetrics workerMetrics;
   private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final SuiteExecutor suites;
   private final Thread takeThread;
   private final ScheduledExecutorService heartbeatThread;
   private boolean started;
@@ -142,6 +144,7 @@ public final class Worker implements AutoCloseable {
     this.health =
         new Health(
             clients.admin(), clients.redisson(), config.keys().worker(id), HEALTH_CHECK_TIMEOUT);
+    this.suites = config.suiteSlots() == 0 ? null : suiteExecutor(sandbox, docker);
     this.takeThread = new Thread(takeLoop, "fleetq-" + id + "-take");
     takeThread.setDaemon(true);
     this.heartbeatThread =
@@ -173,8 +176,18 @@ public final class Worker implements AutoCloseable {
     started = true;
     long interval = config.heartbeatInterval().toMillis();
     heartbeatThread.scheduleWithFixedDelay(heartbeats, 0, interval, TimeUnit.MILLISECONDS);
-    takeThread.start();
-    log.info("Worker {} started with {} slots in {}", id(), config.slots(), config.workDir());
+    if (config.slots() > 0) {
+      takeThread.start();
+    }
+    if (suites != null) {
+      suites.start();
+    }
+    log.info(
+        "Worker {} started with {} slots and {} suite slots in {}",
+        id(),
+        config.slots(),
+        config.suiteSlots(),
+        config.workDir());
   }
 
   /** The worker's metrics ({@link WorkerMetrics}), for {@code /metrics}. */
@@ -197,11 +210,15 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
-   * Whether the worker is running and can do its work: {@link #isAlive()}, and Kafka and Redis
-   * answer within {@link #HEALTH_CHECK_TIMEOUT}. Blocks for at most twice that.
+   * Whether the worker is running and can do its work: {@link #isAlive()}, every suite slot's
+   * thread is running (when it has suite slots), and Kafka and Redis answer within {@link
+   * #HEALTH_CHECK_TIMEOUT}. Blocks for at most twice that.
    */
   public boolean isHealthy() {
-    return isAlive() && health.redisReachable() && health.kafkaReachable();
+    return isAlive()
+        && (suites == null || suites.isAlive())
+        && health.redisReachable()
+        && health.kafkaReachable();
   }
 
   /**
@@ -219,6 +236,9 @@ public final class Worker implements AutoCloseable {
     log.info("Worker {} stopping", id());
     takeLoop.stop();
     slots.stopAll();
+    if (suites != null) {
+      suites.stop();
+    }
     long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
     joinTakeThread(config.shutdownGrace());
     Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
@@ -226,6 +246,7 @@ public final class Worker implements AutoCloseable {
       log.warn(
           "Worker {}: some units were not handed back within {}", id(), config.shutdownGrace());
     }
+    stopSuites(deadline);
     stopHeartbeats();
     closeClients();
     log.info("Worker {} stopped", id());
@@ -248,13 +269,16 @@ public final class Worker implements AutoCloseable {
             .multipliedBy(2)
             .plus(config.redisTimeout().multipliedBy(2))
             .plus(config.kafkaTimeout().multipliedBy(2));
+    if (config.slots() == 0) {
+      return true;
+    }
     Instant last = takeLoop.lastGoodTurn();
     return takeThread.isAlive() && last.plus(turnBound).isAfter(clock.instant());
   }
 
   private void joinTakeThread(Duration bound) {
     synchronized (this) {
-      if (!started) {
+      if (!started || config.slots() == 0) {
         // The take loop never ran, so the consumer is this thread's to close.
         source.close();
         return;
@@ -267,6 +291,49 @@ public final class Worker implements AutoCloseable {
     }
     if (takeThread.isAlive()) {
       log.warn("Worker {}: the take loop did not stop within {}", id(), bound);
+    }
+  }
+
+  private SuiteExecutor suiteExecutor(Sandbox sandbox, DockerSandbox docker) {
+    SuiteExecutor.Settings settings =
+        new SuiteExecutor.Settings(
+            id(),
+            config.suiteSlots(),
+            config.workDir(),
+            config.topics(),
+            config.keys(),
+            config.identity(),
+            config.pollTimeout(),
+            config.gitTimeout(),
+            config.redisTimeout(),
+            config.kafkaTimeout());
+    String group = config.topics().executorShareGroup();
+    String clientId = "fleetq-worker-" + id() + "-suite-";
+    return new SuiteExecutor(
+        settings,
+        clients.producer(),
+        clients.redisson(),
+        n -> WorkerClients.shareConsumer(config, group, clientId + n),
+        sandbox,
+        docker,
+        workerMetrics,
+        clock);
+  }
+
+  /**
+   * Waits for the suite slots until the shutdown deadline, and at least the Kafka timeout: a slot
+   * that was killed still deletes its lease and closes its consumer.
+   */
+  private void stopSuites(long deadline) {
+    if (suites == null) {
+      return;
+    }
+    Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    if (left.compareTo(config.kafkaTimeout()) < 0) {
+      left = config.kafkaTimeout();
+    }
+    if (!suites.awaitStopped(left)) {
+      log.warn("Worker {}: some suite slots did not stop within {}", id(), left);
     }
   }
 

@@ -72,24 +72,7 @@ public record WorkerClients(
             new ByteArraySerializer(),
             new ByteArraySerializer());
     ShareConsumer<byte[], byte[]> units =
-        new KafkaShareConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                config.topics().workerShareGroup(),
-                ConsumerConfig.CLIENT_ID_CONFIG,
-                clientId,
-                ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG,
-                "explicit",
-                ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG,
-                "record_limit",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                1,
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                kafkaMillis),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer());
+        shareConsumer(config, config.topics().workerShareGroup(), clientId);
     RedissonClient redisson;
     try {
       redisson = Redisson.create(redissonConfig(config));
@@ -112,6 +95,33 @@ public record WorkerClients(
     return new WorkerClients(producer, units, redisson, admin);
   }
 
+  /**
+   * A share consumer as the worker's take loop and suite executor use one: a member of {@code
+   * group} that acquires one record per poll and acknowledges each explicitly, not yet subscribed.
+   * Whoever makes it owns it, on one thread, and closes it.
+   */
+  public static ShareConsumer<byte[], byte[]> shareConsumer(
+      WorkerConfig config, String group, String clientId) {
+    return new KafkaShareConsumer<>(
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            config.bootstrapServers(),
+            ConsumerConfig.GROUP_ID_CONFIG,
+            group,
+            ConsumerConfig.CLIENT_ID_CONFIG,
+            clientId,
+            ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG,
+            "explicit",
+            ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG,
+            "record_limit",
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            1,
+            ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+            millis(config.kafkaTimeout())),
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
   /** Closes the clients that every thread shares; the share consumer is closed by its thread. */
   void closeShared(Duration timeout) {
     producer.close(timeout);
@@ -129,7 +139,7 @@ public record WorkerClients(
         .setConnectTimeout(millis(config.redisTimeout()))
         .setTimeout(millis(config.redisTimeout()))
         .setConnectionMinimumIdleSize(1)
-        .setConnectionPoolSize(Math.max(4, config.slots() * 2))
+        .setConnectionPoolSize(Math.max(4, (config.slots() + config.suiteSlots()) * 2))
         .setSubscriptionConnectionMinimumIdleSize(1)
         .setSubscriptionConnectionPoolSize(2);
     return redisson;

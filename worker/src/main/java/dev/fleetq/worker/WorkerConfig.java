@@ -20,7 +20,10 @@ import java.util.Objects;
  * @param redisUri the Redis server, such as {@code redis://localhost:6379}
  * @param topics the Kafka topic names and the workers' share group
  * @param keys the Redis key names
- * @param slots how many units this worker works on at once
+ * @param slots how many units this worker works on at once; 0 for an executor only ({@code fleetq
+ *     executor}), which takes no units and serves suite runs
+ * @param suiteSlots how many suite runs ({@code SuiteRequest}s) this worker's executor runs at
+ *     once, besides its units; 0 for a worker that serves no suite runs
  * @param workDir where mirrors, worktrees, agent logs and scratch directories live
  * @param heartbeatInterval how often the heartbeat is written and running units are checked for
  *     cancellation
@@ -43,6 +46,7 @@ public record WorkerConfig(
     Topics topics,
     RedisKeys keys,
     int slots,
+    int suiteSlots,
     Path workDir,
     Duration heartbeatInterval,
     Duration heartbeatTtl,
@@ -60,6 +64,9 @@ public record WorkerConfig(
 
   /** The most slots one worker may have. */
   public static final int MAX_SLOTS = 64;
+
+  /** One suite run at a time: a test suite, like an agent, usually wants the machine's cores. */
+  public static final int DEFAULT_SUITE_SLOTS = 1;
 
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
 
@@ -82,9 +89,16 @@ public record WorkerConfig(
     requireText("redisUri", redisUri);
     Objects.requireNonNull(topics, "topics");
     Objects.requireNonNull(keys, "keys");
-    if (slots < 1 || slots > MAX_SLOTS) {
+    if (slots < 0 || slots > MAX_SLOTS) {
       throw new IllegalArgumentException(
-          "slots must be between 1 and " + MAX_SLOTS + ", got " + slots);
+          "slots must be between 0 and " + MAX_SLOTS + ", got " + slots);
+    }
+    if (suiteSlots < 0 || suiteSlots > MAX_SLOTS) {
+      throw new IllegalArgumentException(
+          "suiteSlots must be between 0 and " + MAX_SLOTS + ", got " + suiteSlots);
+    }
+    if (slots == 0 && suiteSlots == 0) {
+      throw new IllegalArgumentException("a worker needs a slot or a suite slot, got neither");
     }
     Objects.requireNonNull(workDir, "workDir");
     workDir = workDir.toAbsolutePath().normalize();
@@ -112,8 +126,8 @@ public record WorkerConfig(
   }
 
   /**
-   * A configuration with every default: the standard topic and key names, one slot, and the
-   * identity {@code fleetq worker <id> <<id>@fleetq.invalid>}.
+   * A configuration with every default: the standard topic and key names, one slot, one suite slot,
+   * and the identity {@code fleetq worker <id> <<id>@fleetq.invalid>}.
    */
   public static WorkerConfig defaults(
       WorkerId workerId, String bootstrapServers, String redisUri, Path workDir) {
@@ -124,6 +138,7 @@ public record WorkerConfig(
         Topics.DEFAULT,
         RedisKeys.DEFAULT,
         DEFAULT_SLOTS,
+        DEFAULT_SUITE_SLOTS,
         workDir,
         DEFAULT_HEARTBEAT_INTERVAL,
         DEFAULT_HEARTBEAT_TTL,
@@ -146,6 +161,7 @@ public record WorkerConfig(
         topics,
         keys,
         slots,
+        suiteSlots,
         workDir,
         heartbeatInterval,
         heartbeatTtl,
@@ -168,6 +184,30 @@ public record WorkerConfig(
         topics,
         keys,
         slots,
+        suiteSlots,
+        workDir,
+        heartbeatInterval,
+        heartbeatTtl,
+        lockWatchdogTimeout,
+        pollTimeout,
+        shutdownGrace,
+        gitTimeout,
+        redisTimeout,
+        kafkaTimeout,
+        identity,
+        defaultImage);
+  }
+
+  /** The same configuration with another number of suite slots; 0 serves no suite runs. */
+  public WorkerConfig withSuiteSlots(int suiteSlots) {
+    return new WorkerConfig(
+        workerId,
+        bootstrapServers,
+        redisUri,
+        topics,
+        keys,
+        slots,
+        suiteSlots,
         workDir,
         heartbeatInterval,
         heartbeatTtl,
@@ -190,6 +230,7 @@ public record WorkerConfig(
         topics,
         keys,
         slots,
+        suiteSlots,
         workDir,
         heartbeatInterval,
         heartbeatTtl,
@@ -212,6 +253,7 @@ public record WorkerConfig(
         topics,
         keys,
         slots,
+        suiteSlots,
         workDir,
         heartbeatInterval,
         heartbeatTtl,
@@ -234,6 +276,7 @@ public record WorkerConfig(
         topics,
         keys,
         slots,
+        suiteSlots,
         workDir,
         heartbeatInterval,
         heartbeatTtl,
@@ -256,6 +299,7 @@ public record WorkerConfig(
         topics,
         keys,
         slots,
+        suiteSlots,
         workDir,
         heartbeatInterval,
         heartbeatTtl,

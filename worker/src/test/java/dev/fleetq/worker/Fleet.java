@@ -90,6 +90,7 @@ final class Fleet implements AutoCloseable {
         topics,
         keys,
         1,
+        WorkerConfig.DEFAULT_SUITE_SLOTS,
         dir.resolve("workers").resolve(workerId),
         Duration.ofMillis(500),
         Duration.ofSeconds(5),

@@ -18,6 +18,8 @@ class WorkerConfigTest {
   @Test
   void defaultsAreTheNamedConstants() {
     assertThat(defaults.slots()).as("slots").isEqualTo(WorkerConfig.DEFAULT_SLOTS);
+    assertThat(defaults.suiteSlots()).as("suite slots").isEqualTo(1);
+    assertThat(defaults.withSuiteSlots(0).suiteSlots()).as("no suite slots").isZero();
     assertThat(defaults.topics()).as("topics").isEqualTo(Topics.DEFAULT);
     assertThat(defaults.keys()).as("keys").isEqualTo(RedisKeys.DEFAULT);
     assertThat(defaults.heartbeatInterval()).as("heartbeat").isEqualTo(Duration.ofSeconds(2));
@@ -29,6 +31,12 @@ class WorkerConfigTest {
   @Test
   void nonsenseIsRefusedWithTheFieldsName() {
     assertThatThrownBy(() -> defaults.withSlots(0)).as("no slots").hasMessageContaining("slots");
+    assertThatThrownBy(() -> defaults.withSuiteSlots(-1))
+        .as("negative suite slots")
+        .hasMessageContaining("suiteSlots");
+    assertThatThrownBy(() -> defaults.withSuiteSlots(WorkerConfig.MAX_SLOTS + 1))
+        .as("too many suite slots")
+        .hasMessageContaining("suiteSlots");
     assertThatThrownBy(() -> defaults.withHeartbeat(Duration.ofSeconds(5), Duration.ofSeconds(5)))
         .as("a heartbeat that expires before it is renewed")
         .hasMessageContaining("heartbeatTtl");

@@ -73,8 +73,7 @@ final class BatchGate {
     Verdicts verdicts = new Verdicts(requests, clock);
     GateRequest first = requests.get(0);
     RepoMirror mirror = gatekeeper.mirror(first.repo());
-    TreeRuns runs =
-        new TreeRuns(suites, mirror, first.gate(), first.repoId().value(), verdicts::countRun);
+    TreeRuns runs = new TreeRuns(suites, mirror, first, first.repoId().value(), verdicts::countRun);
     List<Integer> pending = admit(verdicts, mirror);
     for (int attempt = 1; attempt <= landAttempts && !pending.isEmpty(); attempt++) {
       if (attempt > 1) {

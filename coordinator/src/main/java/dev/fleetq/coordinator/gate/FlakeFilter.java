@@ -55,7 +55,7 @@ final class FlakeFilter {
     Set<String> suspects = new LinkedHashSet<>(first.brokenIds());
     Set<String> flaky = new TreeSet<>();
     for (int rerun = failed; rerun < failuresNeeded() && !suspects.isEmpty(); rerun++) {
-      SuiteRunner.Outcome run = suites.run(worktree, request.gate(), runName + "-rerun" + rerun);
+      SuiteRunner.Outcome run = suites.run(worktree, request, runName + "-rerun" + rerun);
       countRun.run();
       if (run.timedOut() || run.report() == null) {
         break;

@@ -134,7 +134,7 @@ final class Gatekeeper {
     Instant seen = clock.instant();
     try (RepoMirror.Scratch scratch = mirror.scratch(main, "baseline")) {
       SuiteRunner.Outcome run =
-          suites.run(scratch.dir(), request.gate(), request.repoId().value() + "-baseline");
+          suites.run(scratch.dir(), request, request.repoId().value() + "-baseline");
       countRun.run();
       if (run.timedOut()) {
         return Optional.empty();

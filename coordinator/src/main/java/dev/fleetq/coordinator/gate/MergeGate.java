@@ -5,8 +5,8 @@ import dev.fleetq.coordinator.CoordinatorConfig;
 import dev.fleetq.coordinator.kafka.DeadLetters;
 import dev.fleetq.coordinator.kafka.EventLog;
 import dev.fleetq.coordinator.plan.Baselines;
+import dev.fleetq.coordinator.suite.SuiteDispatcher;
 import dev.fleetq.exec.git.Git;
-import dev.fleetq.exec.sandbox.Sandbox;
 import dev.fleetq.model.unit.UnitStatus;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -85,7 +85,7 @@ public final class MergeGate implements AutoCloseable {
               services.redis(),
               new GateEvents(services.events(), services.deadLetters(), services.clock()),
               new GateMetrics(services.metrics().registry()),
-              services.sandbox(),
+              services.suites(),
               services.clock());
       gate.start();
       return gate;
@@ -98,7 +98,7 @@ public final class MergeGate implements AutoCloseable {
    * @param redis the Redis client; its command timeout bounds every Redis call
    * @param events where the gate's events and dead letters go
    * @param metrics where its verdicts, suite runs and batches are counted
-   * @param sandbox where test commands run
+   * @param fleet runs the test commands on the fleet's executors
    * @param clock the time of events and baselines
    */
   MergeGate(
@@ -107,12 +107,12 @@ public final class MergeGate implements AutoCloseable {
       RedissonClient redis,
       GateEvents events,
       GateMetrics metrics,
-      Sandbox sandbox,
+      SuiteDispatcher fleet,
       Clock clock) {
     this.closeTimeout = core.shutdownTimeout();
     Path workDir = core.workDir().toAbsolutePath().resolve("gate");
     GateLedger ledger = new GateLedger(redis, core.keys(), landingLease(config, core));
-    SuiteRunner suites = new SuiteRunner(sandbox, workDir, metrics);
+    SuiteRunner suites = new SuiteRunner(fleet, new Git(IDENTITY, core.gitTimeout()), metrics);
     Gatekeeper gatekeeper =
         new Gatekeeper(
             ledger,

@@ -1,95 +1,114 @@
 package dev.fleetq.coordinator.gate;
 
-import dev.fleetq.exec.report.JUnitReports;
-import dev.fleetq.exec.report.ReportException;
-import dev.fleetq.exec.sandbox.Sandbox;
-import dev.fleetq.exec.sandbox.SandboxResult;
-import dev.fleetq.exec.sandbox.SandboxRun;
+import dev.fleetq.coordinator.suite.SuiteDispatcher;
+import dev.fleetq.exec.git.Git;
+import dev.fleetq.exec.git.GitResult;
+import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.job.GateSpec;
+import dev.fleetq.model.suite.SuiteRequest;
+import dev.fleetq.model.suite.SuiteResult;
 import dev.fleetq.model.suite.TestReport;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs a job's test command in a worktree through the {@link Sandbox}, with the gate's timeout, and
- * reads the JUnit XML reports it leaves. The run's log and scratch directory live under {@code
- * workDir/runs/{name}} and are deleted once the outcome is read; the last lines of the log are kept
- * in the outcome for people.
+ * Has a job's test command run once on what a gate worktree has checked out, with the gate's
+ * timeout: the worktree's commit is pushed to the hidden ref {@code refs/fleetq/gate/{runId}} of
+ * the origin (never a branch), an executor of the fleet runs the command on it and answers through
+ * the {@link SuiteDispatcher}, and the ref is deleted again. The coordinator runs nothing a job
+ * supplied.
  *
- * <p>Thread-safe and stateless; the call blocks its thread for as long as the suite runs.
+ * <p>Thread-safe; the call blocks its thread for as long as the suite runs.
  */
 final class SuiteRunner {
-  private static final int LOG_TAIL_LINES = 20;
+  private static final Logger log = LoggerFactory.getLogger(SuiteRunner.class);
+  private static final String GATE_REFS = "refs/fleetq/gate/";
 
-  private final Sandbox sandbox;
-  private final Path runsDir;
+  /** How long past the suite's own timeout the gate waits for an executor to take and answer it. */
+  static final Duration FLEET_SLACK = Duration.ofMinutes(10);
+
+  private final SuiteDispatcher fleet;
+  private final Git git;
   private final GateMetrics metrics;
+  private final SecureRandom random = new SecureRandom();
 
-  SuiteRunner(Sandbox sandbox, Path workDir, GateMetrics metrics) {
-    this.sandbox = sandbox;
-    this.runsDir = workDir.resolve("runs");
+  /**
+   * @param fleet hands the runs to the executors
+   * @param git pushes and deletes the hidden refs
+   */
+  SuiteRunner(SuiteDispatcher fleet, Git git, GateMetrics metrics) {
+    this.fleet = fleet;
+    this.git = git;
     this.metrics = metrics;
   }
 
-  /** Runs the suite once in {@code worktree}. */
-  Outcome run(Path worktree, GateSpec gate, String name) {
-    Path runDir = runsDir.resolve(name);
+  /** Runs the suite of {@code request}'s job once on what {@code worktree} has checked out. */
+  Outcome run(Path worktree, GateRequest request, String name) {
     metrics.suiteRan();
+    String runId = name.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + suffix();
+    String ref = GATE_REFS + runId;
+    String commit = git.run(worktree, "rev-parse", "HEAD").strip();
+    GateSpec gate = request.gate();
+    GitResult pushed =
+        git.tryRun(worktree, "push", "--quiet", "--no-verify", "origin", commit + ":" + ref);
+    if (!pushed.succeeded()) {
+      return new Outcome(
+          false,
+          null,
+          "could not push the tested commit to " + ref + ": " + pushed.stderr().strip(),
+          "");
+    }
     try {
-      deleteTree(runDir);
-      SandboxResult result =
-          sandbox.run(
-              new SandboxRun(
-                  gate.testCommand(),
-                  worktree,
-                  Map.of(),
-                  List.of(),
-                  gate.timeout(),
-                  runDir.resolve("suite.log"),
-                  runDir.resolve("scratch")));
-      String logTail = tail(result.logFile());
-      if (result.timedOut()) {
-        return new Outcome(
-            true, null, "the test command timed out after " + gate.timeout(), logTail);
+      SuiteRequest suite =
+          new SuiteRequest(
+              runId,
+              1,
+              request.jobId(),
+              request.repoId(),
+              request.repo().url(),
+              ref,
+              commit,
+              gate.testCommand(),
+              gate.reportGlobs(),
+              gate.timeout(),
+              null);
+      Optional<SuiteResult> result = fleet.run(suite, gate.timeout().plus(FLEET_SLACK));
+      if (result.isEmpty()) {
+        return new Outcome(false, null, "no executor answered suite run " + runId + " in time", "");
       }
-      try {
-        return new Outcome(false, JUnitReports.read(worktree, gate.reportGlobs()), null, logTail);
-      } catch (ReportException e) {
-        return new Outcome(false, null, e.getMessage(), logTail);
-      }
+      return outcome(result.get(), gate);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Outcome(false, null, "interrupted while waiting for suite run " + runId, "");
     } finally {
-      deleteTree(runDir);
-    }
-  }
-
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join(
-          "\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-    } catch (IOException e) {
-      return "(the suite's log could not be read: " + e.getMessage() + ")";
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
+      GitResult deleted =
+          git.tryRun(worktree, "push", "--quiet", "--no-verify", "origin", ":" + ref);
+      if (!deleted.succeeded()) {
+        log.warn("Could not delete {} on the origin: {}", ref, deleted.stderr().strip());
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not delete " + dir, e);
     }
+  }
+
+  private static Outcome outcome(SuiteResult result, GateSpec gate) {
+    return switch (result.outcome()) {
+      case REPORTED -> new Outcome(false, result.report(), null, result.logTail());
+      case TIMED_OUT ->
+          new Outcome(
+              true, null, "the test command timed out after " + gate.timeout(), result.logTail());
+      case NO_REPORT, CHECKOUT_FAILED ->
+          new Outcome(false, null, result.problem(), result.logTail());
+    };
+  }
+
+  private String suffix() {
+    byte[] bytes = new byte[4];
+    random.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 
   /**

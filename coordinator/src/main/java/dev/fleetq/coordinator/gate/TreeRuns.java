@@ -1,6 +1,6 @@
 package dev.fleetq.coordinator.gate;
 
-import dev.fleetq.model.job.GateSpec;
+import dev.fleetq.model.gate.GateRequest;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,19 +16,21 @@ import java.util.Map;
 final class TreeRuns {
   private final SuiteRunner suites;
   private final RepoMirror mirror;
-  private final GateSpec gate;
+  private final GateRequest request;
   private final String name;
   private final Runnable countRun;
   private final Map<String, SuiteRunner.Outcome> byTree = new HashMap<>();
 
   /**
+   * @param request the batch's first request, whose job's suite runs
    * @param name the runs' name, such as the repository's id
    * @param countRun called for each suite run that really runs
    */
-  TreeRuns(SuiteRunner suites, RepoMirror mirror, GateSpec gate, String name, Runnable countRun) {
+  TreeRuns(
+      SuiteRunner suites, RepoMirror mirror, GateRequest request, String name, Runnable countRun) {
     this.suites = suites;
     this.mirror = mirror;
-    this.gate = gate;
+    this.request = request;
     this.name = name;
     this.countRun = countRun;
   }
@@ -40,7 +42,7 @@ final class TreeRuns {
     if (known != null) {
       return known;
     }
-    SuiteRunner.Outcome run = suites.run(worktree, gate, name + "-" + kind);
+    SuiteRunner.Outcome run = suites.run(worktree, request, name + "-" + kind);
     countRun.run();
     byTree.put(tree, run);
     return run;

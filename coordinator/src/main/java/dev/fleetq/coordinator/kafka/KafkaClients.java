@@ -67,6 +67,22 @@ public final class KafkaClients {
     return new KafkaConsumer<>(props);
   }
 
+  /**
+   * A consumer in no group, for a reader that assigns itself partitions and keeps no offsets, such
+   * as the coordinator's reader of suite results.
+   */
+  public static KafkaConsumer<byte[], byte[]> reader(CoordinatorConfig config, String clientId) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.toMillis());
+    props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) config.kafkaTimeout().toMillis());
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    return new KafkaConsumer<>(props);
+  }
+
   /** An admin client whose calls are bounded by the Kafka timeout. */
   public static Admin admin(CoordinatorConfig config, String clientId) {
     long api = config.kafkaTimeout().toMillis();

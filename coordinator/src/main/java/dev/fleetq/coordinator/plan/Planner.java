@@ -4,8 +4,8 @@ import dev.fleetq.coordinator.LogContext;
 import dev.fleetq.coordinator.kafka.Details;
 import dev.fleetq.coordinator.kafka.EventLog;
 import dev.fleetq.coordinator.publish.UnitPublisher;
+import dev.fleetq.coordinator.suite.SuiteDispatcher;
 import dev.fleetq.exec.git.Git;
-import dev.fleetq.exec.sandbox.Sandbox;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.job.ExplicitUnitsPlan;
 import dev.fleetq.model.job.FailingTestsPlan;
@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * job in which no test fails ends {@code SUCCEEDED} at once with 0 units: there is nothing to fix,
  * and a job that stayed {@code RUNNING} with no units would never end.
  *
- * <p>Thread-safe; each call runs on a planner thread of its own (it clones and runs tests, so it
- * never runs on a consumer's thread) and works in {@code workDir/plans/{jobId}}.
+ * <p>Thread-safe; each call runs on a planner thread of its own (it waits for an executor to run
+ * the tests, so it never runs on a consumer's thread) and works in {@code workDir/plans/{jobId}}.
  */
 public final class Planner {
   private static final Logger log = LoggerFactory.getLogger(Planner.class);
@@ -54,21 +54,21 @@ public final class Planner {
   private final Clock clock;
 
   /**
-   * @param workDir the coordinator's own directory; planning clones under {@code plans/} in it
-   * @param git runs the clone, with the coordinator's timeout for git commands
-   * @param sandbox runs the job's test command
+   * @param workDir the coordinator's own directory; planning works under {@code plans/} in it
+   * @param git reads the branch's head, with the coordinator's timeout for git commands
+   * @param suites runs the job's test command on the fleet's executors
    */
   public Planner(
       Path workDir,
       Git git,
-      Sandbox sandbox,
+      SuiteDispatcher suites,
       UnitPublisher publisher,
       EventLog events,
       RedissonClient redis,
       RedisKeys keys,
       Clock clock) {
     this.plansDir = workDir.toAbsolutePath().resolve("plans");
-    this.suite = new SuiteRun(git, sandbox, clock);
+    this.suite = new SuiteRun(git, suites, clock);
     this.baselines = new Baselines(redis, keys);
     this.publisher = publisher;
     this.events = events;

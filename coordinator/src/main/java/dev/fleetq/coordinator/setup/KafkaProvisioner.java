@@ -27,9 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes sure fleetq's five topics exist and are ready before anyone produces, and that the workers'
- * share group starts at the earliest offset. Safe to run on every start and from several
- * coordinators at once: an existing topic is left as it is, whatever its partition count.
+ * Makes sure fleetq's seven topics exist and are ready before anyone produces, and that the
+ * workers' and the executors' share groups start at the earliest offset. Safe to run on every start
+ * and from several coordinators at once: an existing topic is left as it is, whatever its partition
+ * count.
  *
  * <p>Ready means every partition has a leader: {@code createTopics} returns once the controller
  * knows the topic, a moment before the broker leads its partitions, and an idempotent producer that
@@ -50,6 +51,15 @@ public final class KafkaProvisioner {
 
   /** Partitions of the dead-letter topic, read by people and tools. */
   public static final int DLQ_PARTITIONS = 1;
+
+  /**
+   * Partitions of the suite runs' topic: one, as for units, so that every executor of the share
+   * group sees every run.
+   */
+  public static final int SUITES_PARTITIONS = 1;
+
+  /** Partitions of the suite results' topic, which every coordinator reads whole. */
+  public static final int SUITE_RESULTS_PARTITIONS = 1;
 
   /** The share group setting without which a new group skips what was produced before it. */
   static final String SHARE_AUTO_OFFSET_RESET = "share.auto.offset.reset";
@@ -83,7 +93,7 @@ public final class KafkaProvisioner {
    */
   public void provision() {
     awaitLeaders(createMissingTopics());
-    startShareGroupFromEarliest();
+    startShareGroupsFromEarliest();
   }
 
   /** The partition count each topic is created with. */
@@ -93,7 +103,9 @@ public final class KafkaProvisioner {
         topics.units(), unitsPartitions,
         topics.events(), EVENTS_PARTITIONS,
         topics.gate(), GATE_PARTITIONS,
-        topics.dlq(), DLQ_PARTITIONS);
+        topics.dlq(), DLQ_PARTITIONS,
+        topics.suites(), SUITES_PARTITIONS,
+        topics.suiteResults(), SUITE_RESULTS_PARTITIONS);
   }
 
   /**
@@ -186,14 +198,16 @@ public final class KafkaProvisioner {
     }
   }
 
-  private void startShareGroupFromEarliest() {
-    ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, topics.workerShareGroup());
+  private void startShareGroupsFromEarliest() {
     AlterConfigOp earliest =
         new AlterConfigOp(
             new ConfigEntry(SHARE_AUTO_OFFSET_RESET, "earliest"), AlterConfigOp.OpType.SET);
-    await(
-        admin.incrementalAlterConfigs(Map.of(group, List.of(earliest))).all(),
-        "configure share group " + topics.workerShareGroup());
+    for (String name : List.of(topics.workerShareGroup(), topics.executorShareGroup())) {
+      ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, name);
+      await(
+          admin.incrementalAlterConfigs(Map.of(group, List.of(earliest))).all(),
+          "configure share group " + name);
+    }
   }
 
   private <T> T await(KafkaFuture<T> future, String what) {

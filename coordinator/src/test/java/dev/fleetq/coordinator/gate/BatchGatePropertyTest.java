@@ -9,7 +9,6 @@ import dev.fleetq.devstack.junit.TestNamespace;
 import dev.fleetq.devstack.junit.WithDevStack;
 import dev.fleetq.exec.git.Git;
 import dev.fleetq.exec.report.JUnitReports;
-import dev.fleetq.exec.sandbox.ProcessSandbox;
 import dev.fleetq.exec.testing.ExampleRepo;
 import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.gate.GateVerdict;
@@ -72,7 +71,8 @@ class BatchGatePropertyTest {
 
   @BeforeEach
   void setUp(DevStack stack, TestNamespace namespace) {
-    harness = new Harness(stack, namespace, dir.resolve("coordinator"));
+    harness = new Harness(stack, namespace, dir.resolve("coordinator")).provision();
+    harness.startExecutor("executor");
     gate = batchGate(harness, dir.resolve("gate"), 2);
   }
 
@@ -85,13 +85,15 @@ class BatchGatePropertyTest {
   static BatchGate batchGate(Harness harness, Path workDir, int flakeReruns) {
     GateLedger ledger = new GateLedger(harness.redis(), harness.keys(), Duration.ofMinutes(1));
     GateMetrics metrics = new GateMetrics(new PrometheusRegistry());
-    SuiteRunner suites = new SuiteRunner(new ProcessSandbox(), workDir, metrics);
     Clock clock = Clock.systemUTC();
+    Git git =
+        new Git(new Git.Identity("fleetq gate", "gate@fleetq.invalid"), Duration.ofSeconds(30));
+    SuiteRunner suites = new SuiteRunner(harness.suites(), git, metrics);
     Gatekeeper gatekeeper =
         new Gatekeeper(
             ledger,
             new Baselines(harness.redis(), harness.keys()),
-            new Git(new Git.Identity("fleetq gate", "gate@fleetq.invalid"), Duration.ofSeconds(30)),
+            git,
             suites,
             new ChangeGuard(GateConfig.defaults()),
             workDir,

@@ -164,6 +164,7 @@ class JobIntakeTest {
   @Test
   void jobsBeyondWhatThePlannersCanTakeWaitOnTheTopicAndAreAllPlanned(@TempDir Path repoDir) {
     harness.own(start(harness.config().withPlanning(1, 1)));
+    harness.startExecutor("executor");
     ExampleRepo repo = ExampleRepo.create(repoDir.resolve("repo"), 1, 1);
     List<JobId> jobs =
         IntStream.rangeClosed(1, 4).mapToObj(i -> JobId.parse("job-burst-" + i)).toList();

@@ -9,7 +9,6 @@ import dev.fleetq.devstack.DevStack;
 import dev.fleetq.devstack.junit.TestNamespace;
 import dev.fleetq.devstack.junit.WithDevStack;
 import dev.fleetq.exec.git.Git;
-import dev.fleetq.exec.sandbox.ProcessSandbox;
 import dev.fleetq.exec.testing.ExampleRepo;
 import dev.fleetq.model.ModelFixtures;
 import dev.fleetq.model.id.JobId;
@@ -50,12 +49,13 @@ class PlannerTest {
   @BeforeEach
   void setUp(DevStack stack, TestNamespace namespace) {
     harness = new Harness(stack, namespace, dir.resolve("work")).provision();
+    harness.startExecutor("executor");
     Clock clock = Clock.systemUTC();
     planner =
         new Planner(
             harness.config().workDir(),
             new Git(new Git.Identity("planner test", "t@fleetq.invalid"), Duration.ofSeconds(60)),
-            new ProcessSandbox(),
+            harness.suites(),
             harness.publisher(clock),
             harness.events(),
             harness.redis(),
@@ -148,14 +148,14 @@ class PlannerTest {
   }
 
   @Test
-  void repositoryThatCannotBeClonedFailsTheJobNamingUrlAndGitsMessage() {
+  void repositoryThatCannotBeReadFailsTheJobNamingUrlAndGitsMessage() {
     String url = dir.resolve("no-such-repo.git").toUri().toString();
 
     planner.plan(job(url, new FailingTestsPlan(ExampleRepo.TEST_COMMAND, REPORTS, null)));
 
     assertThat(failure())
         .as("detail")
-        .startsWith("cannot clone " + url + " (branch main): git exited with 128: ")
+        .startsWith("cannot read " + url + " (branch main): git exited with 128: ")
         .contains("does not appear to be a git repository");
   }
 

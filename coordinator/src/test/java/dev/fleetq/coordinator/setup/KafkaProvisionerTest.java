@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaProvisionerTest {
 
   @Test
-  void createsTheFiveTopicsOnceAndSetsTheShareGroupToStartFromEarliest(
+  void createsTheSevenTopicsOnceAndSetsTheShareGroupsToStartFromEarliest(
       DevStack stack, TestNamespace namespace, @TempDir Path dir) throws Exception {
     try (Harness harness = new Harness(stack, namespace, dir);
         Admin admin = KafkaClients.admin(harness.config(), "provisioner-test")) {
@@ -48,14 +48,19 @@ class KafkaProvisionerTest {
               Map.entry(harness.topics().units(), 2),
               Map.entry(harness.topics().events(), KafkaProvisioner.EVENTS_PARTITIONS),
               Map.entry(harness.topics().gate(), KafkaProvisioner.GATE_PARTITIONS),
-              Map.entry(harness.topics().dlq(), KafkaProvisioner.DLQ_PARTITIONS));
-      ConfigResource group =
-          new ConfigResource(ConfigResource.Type.GROUP, harness.topics().workerShareGroup());
-      Config config =
-          admin.describeConfigs(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
-      assertThat(config.get(KafkaProvisioner.SHARE_AUTO_OFFSET_RESET).value())
-          .as("share.auto.offset.reset of " + harness.topics().workerShareGroup())
-          .isEqualTo("earliest");
+              Map.entry(harness.topics().dlq(), KafkaProvisioner.DLQ_PARTITIONS),
+              Map.entry(harness.topics().suites(), KafkaProvisioner.SUITES_PARTITIONS),
+              Map.entry(
+                  harness.topics().suiteResults(), KafkaProvisioner.SUITE_RESULTS_PARTITIONS));
+      for (String name :
+          List.of(harness.topics().workerShareGroup(), harness.topics().executorShareGroup())) {
+        ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, name);
+        Config config =
+            admin.describeConfigs(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
+        assertThat(config.get(KafkaProvisioner.SHARE_AUTO_OFFSET_RESET).value())
+            .as("share.auto.offset.reset of " + name)
+            .isEqualTo("earliest");
+      }
     }
   }
 }

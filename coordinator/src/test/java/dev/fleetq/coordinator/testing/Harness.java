@@ -12,12 +12,18 @@ import dev.fleetq.coordinator.kafka.Sender;
 import dev.fleetq.coordinator.metrics.CoordinatorMetrics;
 import dev.fleetq.coordinator.publish.UnitPublisher;
 import dev.fleetq.coordinator.setup.KafkaProvisioner;
+import dev.fleetq.coordinator.suite.DispatchMetrics;
+import dev.fleetq.coordinator.suite.SuiteDispatcher;
 import dev.fleetq.devstack.DevStack;
 import dev.fleetq.devstack.junit.ClientConfigs;
 import dev.fleetq.devstack.junit.TestNamespace;
+import dev.fleetq.exec.sandbox.ProcessSandbox;
+import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.model.state.RedisKeys;
 import dev.fleetq.model.unit.Event;
 import dev.fleetq.model.wire.Topics;
+import dev.fleetq.worker.Worker;
+import dev.fleetq.worker.WorkerConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,6 +53,7 @@ public final class Harness implements AutoCloseable {
 
   private final String bootstrapServers;
   private final String redisUri;
+  private final Path workDir;
   private final CoordinatorConfig config;
   private final List<AutoCloseable> owned = new ArrayList<>();
   private RedissonClient redis;
@@ -61,6 +68,7 @@ public final class Harness implements AutoCloseable {
   public Harness(String bootstrapServers, String redisUri, TestNamespace namespace, Path workDir) {
     this.bootstrapServers = bootstrapServers;
     this.redisUri = redisUri;
+    this.workDir = workDir;
     this.config =
         CoordinatorConfig.defaults(bootstrapServers, redisUri, workDir)
             .withNames(
@@ -197,7 +205,51 @@ public final class Harness implements AutoCloseable {
     Coordinator coordinator = Coordinator.create(config, Clock.systemUTC(), extensions);
     own(coordinator);
     coordinator.start();
+    startExecutor("executor");
     return coordinator;
+  }
+
+  /**
+   * Starts an executor on this test's topics and keys: a real worker with no unit slot and one
+   * suite slot, which runs the suites the planner and the gate send ({@code fleetq executor}).
+   */
+  public Worker startExecutor(String name) {
+    Worker executor =
+        Worker.create(
+            WorkerConfig.defaults(
+                    WorkerId.parse(name),
+                    bootstrapServers,
+                    redisUri,
+                    workDir.resolveSibling(workDir.getFileName() + "-" + name))
+                .withNames(topics(), keys())
+                .withSlots(0)
+                .withSuiteSlots(1)
+                .withShutdownGrace(Duration.ofSeconds(5)),
+            new ProcessSandbox(),
+            Clock.systemUTC());
+    own(executor);
+    executor.start();
+    return executor;
+  }
+
+  /**
+   * A started dispatcher of suite runs on this test's topics, for a test that wires a planner or a
+   * gate by hand; the topics must exist ({@link #provision()}).
+   */
+  public SuiteDispatcher suites() {
+    SuiteDispatcher suites =
+        new SuiteDispatcher(
+            sender(),
+            KafkaClients.reader(config, "test-suites"),
+            redis(),
+            topics(),
+            keys(),
+            SuiteDispatcher.Settings.DEFAULT,
+            new DispatchMetrics(new PrometheusRegistry()),
+            Clock.systemUTC());
+    own(suites);
+    suites.start();
+    return suites;
   }
 
   /** Closes what the test opened through this harness, newest first. */

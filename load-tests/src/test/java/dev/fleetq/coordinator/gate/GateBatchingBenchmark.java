@@ -1,10 +1,10 @@
 package dev.fleetq.coordinator.gate;
 
 import dev.fleetq.coordinator.plan.Baselines;
-import dev.fleetq.devstack.EmbeddedRedis;
-import dev.fleetq.devstack.EmbeddedRedisConfig;
+import dev.fleetq.coordinator.suite.SuiteDispatcher;
+import dev.fleetq.devstack.DevStack;
+import dev.fleetq.devstack.DevStackConfig;
 import dev.fleetq.exec.git.Git;
-import dev.fleetq.exec.sandbox.ProcessSandbox;
 import dev.fleetq.exec.testing.ExampleRepo;
 import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.gate.GateVerdict;
@@ -17,6 +17,7 @@ import dev.fleetq.model.job.GateSpec;
 import dev.fleetq.model.job.RepoSpec;
 import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.state.RedisKeys;
+import dev.fleetq.model.wire.Topics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,9 +45,11 @@ import org.redisson.config.Config;
  * live here, not in timed unit tests).
  *
  * <p>It sits in the gate's package because the gate's classes are package-private; it drives them
- * on real git, real processes and a real Redis server, without Kafka. Run it with {@code ./mvnw -B
- * -pl load-tests -am verify -Dtest=GateBatchingBenchmark -Dsurefire.failIfNoSpecifiedTests=false};
- * the numbers are in {@code load-tests/target/surefire-reports/*GateBatchingBenchmark-output.txt}.
+ * on real git, real processes, the devstack's Kafka and Redis, and one real executor (a worker with
+ * a suite slot and no unit slot), which runs every suite the gate sends. Run it with {@code ./mvnw
+ * -B -pl load-tests -am verify -Dtest=GateBatchingBenchmark
+ * -Dsurefire.failIfNoSpecifiedTests=false}; the numbers are in {@code
+ * load-tests/target/surefire-reports/*GateBatchingBenchmark-output.txt}.
  */
 @Tag("benchmark")
 class GateBatchingBenchmark {
@@ -60,14 +63,14 @@ class GateBatchingBenchmark {
 
   @Test
   void batchingGateUsesFewerSuiteRunsThanOneAtATime() throws IOException {
-    try (EmbeddedRedis server = EmbeddedRedis.create(EmbeddedRedisConfig.defaults()).start()) {
-      RedissonClient redis = redis(server.uri());
+    try (DevStack stack = DevStack.start(DevStackConfig.defaults())) {
+      RedissonClient redis = redis(stack.redisUri());
       try {
         // Each run has keys of its own: the units have the same ids, and a landing the benchmark
         // never confirms (no event is sent) would hold the next run's same unit for its lease.
-        Result batched = measure(redis, "batched", CANDIDATES);
-        Result defaults = measure(redis, "default", GateConfig.DEFAULT_MAX_BATCH);
-        Result single = measure(redis, "single", 1);
+        Result batched = measure(stack, redis, "batched", CANDIDATES);
+        Result defaults = measure(stack, redis, "default", GateConfig.DEFAULT_MAX_BATCH);
+        Result single = measure(stack, redis, "single", 1);
         System.out.printf(
             "%nGate benchmark: %d candidates, %d of which break a passing test (at %s)%n",
             CANDIDATES, BREAKERS.size(), BREAKERS);
@@ -95,9 +98,19 @@ class GateBatchingBenchmark {
   }
 
   /** Decides the candidates in batches of {@code batch}, as the gate's topic would deliver them. */
-  private Result measure(RedissonClient redis, String name, int batch) throws IOException {
+  private Result measure(DevStack stack, RedissonClient redis, String name, int batch)
+      throws IOException {
     RedisKeys keys = new RedisKeys("bench-" + name + ":");
+    Topics topics = new Topics("bench-" + name + ".");
     Path home = Files.createDirectories(dir.resolve(name));
+    try (Suites suites = Suites.start(stack, redis, topics, keys, home)) {
+      return measure(suites.dispatcher(), redis, keys, home, batch);
+    }
+  }
+
+  private Result measure(
+      SuiteDispatcher dispatcher, RedissonClient redis, RedisKeys keys, Path home, int batch)
+      throws IOException {
     ExampleRepo repo = ExampleRepo.create(home, CANDIDATES, PASSING);
     Set<String> passing = new HashSet<>();
     repo.passing().forEach(n -> passing.add(ExampleRepo.testId(n)));
@@ -108,7 +121,7 @@ class GateBatchingBenchmark {
     for (int n = 1; n <= CANDIDATES; n++) {
       requests.add(candidate(redis, keys, repo, home, n));
     }
-    BatchGate gate = gate(redis, keys, home.resolve("gate"));
+    BatchGate gate = gate(dispatcher, redis, keys, home.resolve("gate"));
     long started = System.nanoTime();
     List<Decision> decisions = new ArrayList<>();
     int runs = 0;
@@ -124,17 +137,20 @@ class GateBatchingBenchmark {
     return new Result(runs, landed, decisions.size() - landed, millis);
   }
 
-  private static BatchGate gate(RedissonClient redis, RedisKeys keys, Path workDir) {
+  private static BatchGate gate(
+      SuiteDispatcher dispatcher, RedissonClient redis, RedisKeys keys, Path workDir) {
     GateConfig config = GateConfig.defaults();
     GateLedger ledger = new GateLedger(redis, keys, Duration.ofMinutes(1));
     GateMetrics metrics = new GateMetrics(new PrometheusRegistry());
-    SuiteRunner suites = new SuiteRunner(new ProcessSandbox(), workDir, metrics);
+    Git git =
+        new Git(new Git.Identity("fleetq gate", "gate@fleetq.invalid"), Duration.ofMinutes(1));
+    SuiteRunner suites = new SuiteRunner(dispatcher, git, metrics);
     Clock clock = Clock.systemUTC();
     Gatekeeper gatekeeper =
         new Gatekeeper(
             ledger,
             new Baselines(redis, keys),
-            new Git(new Git.Identity("fleetq gate", "gate@fleetq.invalid"), Duration.ofMinutes(1)),
+            git,
             suites,
             new ChangeGuard(config),
             workDir,

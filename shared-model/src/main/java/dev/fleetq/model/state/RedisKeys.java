@@ -34,6 +34,14 @@ public record RedisKeys(String prefix) {
     return prefix + "lock:unit:" + unit;
   }
 
+  /**
+   * A suite run's lease: the id of the executor running it, with a short time to live that the
+   * executor keeps renewing; gone once the result is sent or the executor died.
+   */
+  public String suiteLease(String runId) {
+    return prefix + "suite-lease:" + runId;
+  }
+
   /** A unit's projected state, a {@link UnitState} in JSON. */
   public String unit(UnitKey unit) {
     return prefix + "unit:" + unit;

@@ -1,5 +1,6 @@
 package dev.fleetq.model.suite;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -19,7 +20,11 @@ import java.util.Objects;
  *     passed test, and for a test whose report carries no text at all
  * @param time how long the test ran; {@link Duration#ZERO} when the report does not say
  */
-public record TestResult(String id, Status status, String message, Duration time) {
+public record TestResult(
+    @JsonProperty("id") String id,
+    @JsonProperty("status") Status status,
+    @JsonProperty("message") String message,
+    @JsonProperty("time") Duration time) {
   /** How much of a failure's details (stack trace, captured output) a result keeps. */
   public static final int MAX_DETAILS_CHARS = 4096;
 

@@ -24,6 +24,9 @@ public record Topics(String prefix) {
   /** The share group through which the workers of a standard installation take units. */
   public static final String WORKER_SHARE_GROUP = "fleetq-workers";
 
+  /** The executors' share group on {@link #suites()}, for the standard prefix. */
+  public static final String EXECUTOR_SHARE_GROUP = "fleetq-executors";
+
   /** The topics of a standard installation. */
   public static final Topics DEFAULT = new Topics(DEFAULT_PREFIX);
 
@@ -69,9 +72,19 @@ public record Topics(String prefix) {
     return prefix + "dlq";
   }
 
+  /** Suite runs for the executors ({@code SuiteRequest}), keyed by run id. */
+  public String suites() {
+    return prefix + "suites";
+  }
+
+  /** What the executors found ({@code SuiteResult}), keyed by run id. */
+  public String suiteResults() {
+    return prefix + "suite-results";
+  }
+
   /** Every topic, for creating them. */
   public List<String> all() {
-    return List.of(jobs(), units(), events(), gate(), dlq());
+    return List.of(jobs(), units(), events(), gate(), dlq(), suites(), suiteResults());
   }
 
   /**
@@ -81,5 +94,10 @@ public record Topics(String prefix) {
    */
   public String workerShareGroup() {
     return prefix.equals(DEFAULT_PREFIX) ? WORKER_SHARE_GROUP : prefix + WORKER_SHARE_GROUP;
+  }
+
+  /** The executors' share group on {@link #suites()}, named as {@link #workerShareGroup()} is. */
+  public String executorShareGroup() {
+    return prefix.equals(DEFAULT_PREFIX) ? EXECUTOR_SHARE_GROUP : prefix + EXECUTOR_SHARE_GROUP;
   }
 }

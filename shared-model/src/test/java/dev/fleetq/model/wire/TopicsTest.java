@@ -12,8 +12,17 @@ class TopicsTest {
     assertThat(Topics.DEFAULT.all())
         .as("topics")
         .containsExactly(
-            "fleetq.jobs", "fleetq.units", "fleetq.events", "fleetq.gate", "fleetq.dlq");
+            "fleetq.jobs",
+            "fleetq.units",
+            "fleetq.events",
+            "fleetq.gate",
+            "fleetq.dlq",
+            "fleetq.suites",
+            "fleetq.suite-results");
     assertThat(Topics.DEFAULT.workerShareGroup()).as("share group").isEqualTo("fleetq-workers");
+    assertThat(Topics.DEFAULT.executorShareGroup())
+        .as("executors' share group")
+        .isEqualTo("fleetq-executors");
   }
 
   @Test
@@ -22,6 +31,9 @@ class TopicsTest {
 
     assertThat(topics.units()).as("units topic").isEqualTo("t-3f9a.units");
     assertThat(topics.workerShareGroup()).as("share group").isEqualTo("t-3f9a.fleetq-workers");
+    assertThat(topics.executorShareGroup())
+        .as("executors' share group")
+        .isEqualTo("t-3f9a.fleetq-executors");
   }
 
   @Test

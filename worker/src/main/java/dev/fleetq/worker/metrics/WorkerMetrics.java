@@ -1,9 +1,11 @@
 package dev.fleetq.worker.metrics;
 
 import dev.fleetq.model.id.WorkerId;
+import dev.fleetq.model.suite.SuiteResult;
 import dev.fleetq.model.unit.Reason;
 import dev.fleetq.worker.claim.ClaimOutcome.SkipReason;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -16,7 +18,9 @@ import java.util.function.IntSupplier;
  * unbounded (reasons and outcomes are enums, never unit or job ids). Landings and the gate's
  * refusals are counted by the gate, which alone knows them, under the same {@code worker} label
  * ({@code fleetq_units_landed_total}, {@code fleetq_units_refused_total}); a worker counts what it
- * sees: claims, skips, pushes, attempts that ended without a push, and the time each step took.
+ * sees: claims, skips, pushes, attempts that ended without a push, and the time each step took;
+ * and, for its suite executor, the suite runs by outcome, how long their commands ran and how many
+ * run now.
  *
  * <p>Thread-safe: the take loop and every slot thread record concurrently.
  */
@@ -37,6 +41,12 @@ public final class WorkerMetrics {
   private final Histogram claimLatency;
   private final Histogram unitDuration;
   private final Histogram agentRun;
+  private final Counter suiteRuns;
+  private final Histogram suiteRun;
+  private final Gauge suiteSlotsBusy;
+
+  /** The {@code outcome} of a suite request that was skipped because its lease was held. */
+  public static final String DUPLICATE = "DUPLICATE";
 
   /**
    * Registers the worker's metrics in {@code registry}, which must hold no other worker's.
@@ -82,6 +92,25 @@ public final class WorkerMetrics {
     this.agentRun =
         histogram("fleetq_agent_run_seconds", "How long the agent command ran.", RUN_BOUNDS)
             .register(registry);
+    this.suiteRuns =
+        counter(
+                "fleetq_suite_runs_total",
+                "Suite requests by outcome: REPORTED, TIMED_OUT, NO_REPORT, CHECKOUT_FAILED, or"
+                    + " DUPLICATE when another executor held the run's lease.")
+            .labelNames("worker", "outcome")
+            .register(registry);
+    this.suiteRun =
+        histogram(
+                "fleetq_suite_run_seconds",
+                "How long the test command of a suite run ran (its result's took).",
+                RUN_BOUNDS)
+            .register(registry);
+    this.suiteSlotsBusy =
+        Gauge.builder()
+            .name("fleetq_suite_slots_busy")
+            .help("Suite slots running a suite now.")
+            .labelNames("worker")
+            .register(registry);
     GaugeWithCallback.builder()
         .name("fleetq_worker_slots")
         .help("Units this worker can work on at once.")
@@ -96,6 +125,11 @@ public final class WorkerMetrics {
         .register(registry);
     claimed.initLabelValues(this.worker);
     pushed.initLabelValues(this.worker);
+    for (SuiteResult.Outcome outcome : SuiteResult.Outcome.values()) {
+      suiteRuns.initLabelValues(this.worker, outcome.name());
+    }
+    suiteRuns.initLabelValues(this.worker, DUPLICATE);
+    suiteSlotsBusy.labelValues(this.worker).set(0);
   }
 
   /** A unit was claimed {@code latency} after it was published. */
@@ -129,6 +163,32 @@ public final class WorkerMetrics {
   public void failed(Reason reason, Duration duration) {
     failed.labelValues(worker, reason.name()).inc();
     unitDuration.labelValues(worker, "failed").observe(seconds(duration));
+  }
+
+  /** A suite slot began a run. */
+  public void suiteStarted() {
+    suiteSlotsBusy.labelValues(worker).inc();
+  }
+
+  /** A suite slot's run ended, with a result or handed back. */
+  public void suiteEnded() {
+    suiteSlotsBusy.labelValues(worker).dec();
+  }
+
+  /** A suite run ended with {@code outcome}, its command having run for {@code took}. */
+  public void suiteRan(SuiteResult.Outcome outcome, Duration took) {
+    suiteRuns.labelValues(worker, outcome.name()).inc();
+    suiteRun.labelValues(worker).observe(seconds(took));
+  }
+
+  /** A suite request was skipped: another executor holds its lease. */
+  public void suiteDuplicate() {
+    suiteRuns.labelValues(worker, DUPLICATE).inc();
+  }
+
+  /** How many suite requests ended with {@code outcome}, or {@link #DUPLICATE}. */
+  public long suiteRuns(String outcome) {
+    return (long) suiteRuns.labelValues(worker, outcome).get();
   }
 
   private static Counter.Builder counter(String name, String help) {

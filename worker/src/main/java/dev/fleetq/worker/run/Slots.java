@@ -36,18 +36,19 @@ public final class Slots {
 
   /**
    * @param worker names the threads, {@code fleetq-<worker>-slot-<n>}
-   * @param count how many slots
+   * @param count how many slots; 0 for an executor only, which never reserves one
    */
   public Slots(WorkerId worker, int count) {
     this.free = new Semaphore(count);
     AtomicInteger next = new AtomicInteger(1);
+    int threadCount = Math.max(1, count);
     this.threads =
         new ThreadPoolExecutor(
-            count,
-            count,
+            threadCount,
+            threadCount,
             0,
             TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(count),
+            new ArrayBlockingQueue<>(threadCount),
             task -> {
               Thread thread =
                   new Thread(task, "fleetq-" + worker + "-slot-" + next.getAndIncrement());

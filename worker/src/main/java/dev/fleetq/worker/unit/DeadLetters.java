@@ -20,15 +20,24 @@ import org.apache.kafka.common.header.Headers;
  *
  * <p>Thread-safe: the producer is; each send is awaited with a bound.
  */
-final class DeadLetters {
-  /** What the {@link DeadLetterHeaders#REJECTED_BY} header names. */
+public final class DeadLetters {
+  /** What the {@link DeadLetterHeaders#REJECTED_BY} header names for the units topic. */
   static final String REJECTED_BY = "worker.unit-source";
 
   private final Producer<byte[], byte[]> producer;
   private final String topic;
   private final Duration timeout;
+  private final String rejectedBy;
 
-  DeadLetters(Producer<byte[], byte[]> producer, String topic, Duration timeout) {
+  /**
+   * @param topic the dead-letter topic
+   * @param timeout the bound on each send
+   * @param rejectedBy what the {@link DeadLetterHeaders#REJECTED_BY} header names, such as {@code
+   *     worker.unit-source}
+   */
+  public DeadLetters(
+      Producer<byte[], byte[]> producer, String topic, Duration timeout, String rejectedBy) {
+    this.rejectedBy = Objects.requireNonNull(rejectedBy, "rejectedBy");
     this.producer = Objects.requireNonNull(producer, "producer");
     this.topic = Objects.requireNonNull(topic, "topic");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -39,13 +48,13 @@ final class DeadLetters {
    *
    * @throws KafkaException if the broker did not take it in time
    */
-  void send(ConsumerRecord<byte[], byte[]> rejected, InvalidMessageException error) {
+  public void send(ConsumerRecord<byte[], byte[]> rejected, InvalidMessageException error) {
     ProducerRecord<byte[], byte[]> letter =
         new ProducerRecord<>(topic, null, rejected.key(), rejected.value(), rejected.headers());
     Headers headers = letter.headers();
     header(headers, DeadLetterHeaders.ERROR, error.getMessage());
     header(headers, DeadLetterHeaders.ERROR_PATH, error.path());
-    header(headers, DeadLetterHeaders.REJECTED_BY, REJECTED_BY);
+    header(headers, DeadLetterHeaders.REJECTED_BY, rejectedBy);
     header(headers, DeadLetterHeaders.SOURCE_TOPIC, rejected.topic());
     header(headers, DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(rejected.partition()));
     header(headers, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(rejected.offset()));
@@ -64,7 +73,8 @@ final class DeadLetters {
     headers.add(name, value.getBytes(StandardCharsets.UTF_8));
   }
 
-  static String describe(ConsumerRecord<?, ?> record) {
+  /** Names a record by where it came from: {@code topic-partition@offset}. */
+  public static String describe(ConsumerRecord<?, ?> record) {
     return record.topic() + "-" + record.partition() + "@" + record.offset();
   }
 }

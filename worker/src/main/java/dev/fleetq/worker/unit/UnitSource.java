@@ -50,7 +50,7 @@ public final class UnitSource implements AutoCloseable {
       String dlqTopic,
       Duration timeout) {
     this.consumer = Objects.requireNonNull(consumer, "consumer");
-    this.deadLetters = new DeadLetters(producer, dlqTopic, timeout);
+    this.deadLetters = new DeadLetters(producer, dlqTopic, timeout, DeadLetters.REJECTED_BY);
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.topic = Objects.requireNonNull(unitsTopic, "unitsTopic");
   }
