@@ -267,6 +267,9 @@ class DefaultRenderTest {
     assertThat(variable(worker, "FLEETQ_WORKER_SLOTS").getValue())
         .as("FLEETQ_WORKER_SLOTS")
         .isEqualTo("1");
+    assertThat(variable(worker, "FLEETQ_SUITE_SLOTS").getValue())
+        .as("FLEETQ_SUITE_SLOTS")
+        .isEqualTo("1");
     assertThat(variable(worker, "FLEETQ_METRICS_PORT").getValue())
         .as("FLEETQ_METRICS_PORT")
         .isEqualTo("9090");

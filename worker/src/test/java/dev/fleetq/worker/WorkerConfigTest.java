@@ -30,7 +30,13 @@ class WorkerConfigTest {
 
   @Test
   void nonsenseIsRefusedWithTheFieldsName() {
-    assertThatThrownBy(() -> defaults.withSlots(0)).as("no slots").hasMessageContaining("slots");
+    assertThatThrownBy(() -> defaults.withSlots(-1))
+        .as("negative slots")
+        .hasMessageContaining("slots");
+    assertThat(defaults.withSlots(0).slots()).as("an executor only").isZero();
+    assertThatThrownBy(() -> defaults.withSlots(0).withSuiteSlots(0))
+        .as("neither units nor suites")
+        .hasMessageContaining("a slot or a suite slot");
     assertThatThrownBy(() -> defaults.withSuiteSlots(-1))
         .as("negative suite slots")
         .hasMessageContaining("suiteSlots");
