@@ -1,5 +1,6 @@
 package dev.fleetq.worker.run;
 
+import dev.fleetq.exec.files.DirectoryTrees;
 import dev.fleetq.exec.sandbox.SandboxResult;
 import dev.fleetq.exec.sandbox.SandboxRun;
 import dev.fleetq.model.id.WorkerId;
@@ -7,11 +8,7 @@ import dev.fleetq.model.unit.WorkUnit;
 import dev.fleetq.worker.sandbox.AgentSandboxes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Objects;
 
@@ -77,30 +74,8 @@ final class AgentRunner {
   /** Removes the attempt's scratch directory, if the agent left one. */
   void removeScratch(WorkUnit unit) {
     Path dir = scratchDir(unit);
-    if (!Files.exists(dir)) {
-      return;
-    }
     try {
-      Files.walkFileTree(
-          dir,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              Files.delete(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path directory, IOException e)
-                throws IOException {
-              if (e != null) {
-                throw e;
-              }
-              Files.delete(directory);
-              return FileVisitResult.CONTINUE;
-            }
-          });
+      DirectoryTrees.delete(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("could not remove the scratch directory " + dir, e);
     }

@@ -1,5 +1,6 @@
 package dev.fleetq.worker.suite;
 
+import dev.fleetq.exec.files.DirectoryTrees;
 import dev.fleetq.exec.report.JUnitReports;
 import dev.fleetq.exec.report.ReportException;
 import dev.fleetq.exec.report.ReportFiles;
@@ -16,11 +17,8 @@ import dev.fleetq.worker.run.LogTail;
 import dev.fleetq.worker.sandbox.DockerSandbox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +120,7 @@ final class SuiteRunner {
   /** Deletes the request's scratch directory; a failure is logged, not thrown. */
   void remove(SuiteRequest request) {
     try {
-      deleteTree(scratchDir(request));
+      DirectoryTrees.delete(scratchDir(request));
     } catch (IOException | UncheckedIOException e) {
       log.warn("Could not remove the scratch directory of suite run {}", request.runId(), e);
     }
@@ -225,7 +223,7 @@ final class SuiteRunner {
   /** Starts from an empty directory: one left by a run of this worker that died is removed. */
   private static void recreate(Path dir) {
     try {
-      deleteTree(dir);
+      DirectoryTrees.delete(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("could not clear " + dir, e);
     }
@@ -238,31 +236,5 @@ final class SuiteRunner {
     } catch (IOException e) {
       throw new UncheckedIOException("could not create " + dir, e);
     }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    Files.walkFileTree(
-        dir,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path directory, IOException e)
-              throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            Files.delete(directory);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }
