@@ -58,6 +58,10 @@ app.kubernetes.io/component: {{ . }}
 {{- printf "%s-worker" (include "fleetq.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
+{{- define "fleetq.executorName" -}}
+{{- printf "%s-executor" (include "fleetq.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
 {{/* The Secret holding the API's bearer tokens: the user's, or the one the chart creates. */}}
 {{- define "fleetq.apiTokenSecretName" -}}
 {{- if .Values.coordinator.api.tokenSecret }}
@@ -189,6 +193,15 @@ install, upgrade and template.
 {{- end }}
 {{- if gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas) }}
 {{- fail (printf "autoscaling.minReplicas (%d) exceeds autoscaling.maxReplicas (%d)" (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas)) }}
+{{- end }}
+{{- if and (eq (int .Values.worker.suiteSlots) 0) (not .Values.executor.enabled) }}
+{{- fail "worker.suiteSlots is 0 and executor.enabled is false: no pod would run the planner's and the gate's test suites; enable the executors or give the workers suite slots" }}
+{{- end }}
+{{- if gt (int .Values.executor.autoscaling.minReplicas) (int .Values.executor.autoscaling.maxReplicas) }}
+{{- fail (printf "executor.autoscaling.minReplicas (%d) exceeds executor.autoscaling.maxReplicas (%d)" (int .Values.executor.autoscaling.minReplicas) (int .Values.executor.autoscaling.maxReplicas)) }}
+{{- end }}
+{{- if le (int .Values.executor.terminationGracePeriodSeconds) (int .Values.executor.shutdownGraceSeconds) }}
+{{- fail (printf "executor.terminationGracePeriodSeconds (%d) must exceed executor.shutdownGraceSeconds (%d)" (int .Values.executor.terminationGracePeriodSeconds) (int .Values.executor.shutdownGraceSeconds)) }}
 {{- end }}
 {{- if le (int .Values.worker.terminationGracePeriodSeconds) (int .Values.worker.shutdownGraceSeconds) }}
 {{- fail (printf "worker.terminationGracePeriodSeconds (%d) must exceed worker.shutdownGraceSeconds (%d): Kubernetes would kill a worker before it hands its unit back" (int .Values.worker.terminationGracePeriodSeconds) (int .Values.worker.shutdownGraceSeconds)) }}

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       LocalCommand.class,
       CoordinatorCommand.class,
       WorkerCommand.class,
+      ExecutorCommand.class,
       SubmitCommand.class,
       StatusCommand.class,
       JobsCommand.class,

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -42,6 +43,8 @@ class AgentInContainerLandsTest {
   void agentInItsJobsImageFixesItsTestsAndTheGateLandsThemOnMain(
       DevStack stack, TestNamespace ns, @TempDir Path dir) throws Exception {
     try (TestDocker docker = TestDocker.engineOrSkip()) {
+      // A root worker's suite runs take agent uids, which must pass through the test's directory.
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
       ExampleRepo repo = ExampleRepo.create(dir.resolve("repo"), 2, 1);
       JobId job = JobId.parse("job-in-container");
       String workerId = "boxed-" + UUID.randomUUID().toString().substring(0, 8);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -18,6 +19,8 @@ final class SleepingAgent {
   static ScriptedAgent write(Path dir, Path pids, int seconds) throws IOException {
     Files.createDirectories(dir);
     Files.createDirectories(pids);
+    // An agent may run as another uid than the test's (a root worker's agent uids).
+    Files.setPosixFilePermissions(pids, PosixFilePermissions.fromString("rwxrwxrwx"));
     Path script = dir.resolve("sleeper.sh");
     Files.writeString(
         script,

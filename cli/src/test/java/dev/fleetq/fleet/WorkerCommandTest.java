@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -84,6 +85,7 @@ class WorkerCommandTest {
   @Test
   void aTakenMetricsPortEndsWithOneSentenceNamingIt(DevStack stack, @TempDir Path dir)
       throws Exception {
+    openToAgentUids(dir);
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       FleetqProcess.Ended ended =
           FleetqProcess.run(
@@ -178,6 +180,7 @@ class WorkerCommandTest {
   @Test
   void sigtermHandsTheRunningUnitBackAndExits(DevStack stack, TestNamespace ns, @TempDir Path dir)
       throws Exception {
+    openToAgentUids(dir);
     ExampleRepo repo = ExampleRepo.create(dir, 1, 0);
     Path pids = dir.resolve("pids");
     JobId job = JobId.parse("job-sigterm");
@@ -250,6 +253,14 @@ class WorkerCommandTest {
         worker.destroyForcibly();
       }
     }
+  }
+
+  /**
+   * Lets a root worker's agent uids pass through the test's directory ({@code @TempDir} makes it
+   * {@code 0700}), as an operator's work directory lets them.
+   */
+  private static void openToAgentUids(Path dir) throws IOException {
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
   }
 
   /** The port the worker process printed for its status server. */

@@ -66,6 +66,18 @@ class ChartRefusalTest {
   }
 
   @Test
+  void templateFailsWhenNoPodWouldRunTheSuites() {
+    TemplateCommand template = FleetqChart.templateWithDefaults().set("worker.suiteSlots", 0);
+
+    assertThatThrownBy(template::call)
+        .as("render with workers that serve no suite runs and no executors")
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(
+            "worker.suiteSlots is 0 and executor.enabled is false: no pod would run the"
+                + " planner's and the gate's test suites");
+  }
+
+  @Test
   void templateFailsWhenTerminationGraceDoesNotExceedShutdownGrace() {
     TemplateCommand template =
         FleetqChart.templateWithDefaults()

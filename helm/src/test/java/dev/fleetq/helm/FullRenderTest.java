@@ -175,6 +175,35 @@ class FullRenderTest {
   }
 
   @Test
+  void executorsServeOnlySuiteRunsWithoutTheAgentsSecretsAndScaleOnWaitingSuiteRuns() {
+    Container executor = containerOf(manifests.executor());
+    GenericKubernetesResource scaler =
+        manifests.untyped("ScaledObject", FleetqChart.name("executor"));
+    Map<String, Object> metadata = scaler.get("spec", "triggers", 0, "metadata");
+    String target = scaler.get("spec", "scaleTargetRef", "name");
+
+    assertThat(executor.getArgs()).as("executor args").containsExactly("executor");
+    assertThat(variable(executor, "FLEETQ_SUITE_SLOTS").getValue())
+        .as("FLEETQ_SUITE_SLOTS")
+        .isEqualTo("2");
+    assertThat(variable(containerOf(manifests.worker()), "FLEETQ_SUITE_SLOTS").getValue())
+        .as("the workers' suite slots, with executors apart")
+        .isEqualTo("0");
+    assertThat(names(containerOf(manifests.worker())))
+        .as("worker environment")
+        .contains("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "AGENT_MODEL");
+    assertThat(names(executor))
+        .as("executor environment: no agent.envFromSecrets, no agent.env")
+        .doesNotContain("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "AGENT_MODEL");
+    assertThat(target).as("scale target").isEqualTo(FleetqChart.name("executor"));
+    assertThat(metadata)
+        .as("trigger metadata")
+        .containsEntry("query", "sum(fleetq_suite_runs_waiting)")
+        .containsEntry("threshold", "2");
+    assertThat(manifests.executor().getSpec().getReplicas()).as("executor replicas").isNull();
+  }
+
+  @Test
   void hpaScalesWorkersOnTheExternalPendingUnitsMetric() {
     Manifests withHpa =
         Manifests.parse(
@@ -204,12 +233,15 @@ class FullRenderTest {
     assertThat(metric.getExternal().getTarget().getAverageValue())
         .as("target average")
         .isEqualTo(new Quantity("3"));
-    assertThat(withHpa.untyped("ScaledObject")).as("scaled objects").isEmpty();
+    assertThat(withHpa.untyped("ScaledObject"))
+        .as("scaled objects")
+        .extracting(resource -> resource.getMetadata().getName())
+        .containsExactly(FleetqChart.name("executor"));
     assertThat(withHpa.worker().getSpec().getReplicas()).as("worker replicas").isNull();
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"coordinator, http", "worker, metrics"})
+  @CsvSource({"coordinator, http", "worker, metrics", "executor, metrics"})
   void serviceMonitorsScrapeTheCoordinatorAndEveryWorker(String component, String port) {
     GenericKubernetesResource monitor =
         manifests.untyped("ServiceMonitor", FleetqChart.name(component));
@@ -242,12 +274,15 @@ class FullRenderTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"coordinator, http, fleetq-clients", "worker, metrics, monitoring"})
+  @CsvSource({
+    "coordinator, http, fleetq-clients",
+    "worker, metrics, monitoring",
+    "executor, metrics, monitoring"
+  })
   void networkPoliciesAdmitOnlyTheServedPortAndLeaveEgressOpen(
       String component, String port, String namespace) {
     NetworkPolicy policy = manifests.named(NetworkPolicy.class, FleetqChart.name(component));
-    Deployment deployment =
-        component.equals("worker") ? manifests.worker() : manifests.coordinator();
+    Deployment deployment = manifests.named(Deployment.class, FleetqChart.name(component));
 
     assertThat(policy.getSpec().getPodSelector().getMatchLabels())
         .as("%s policy selector", component)

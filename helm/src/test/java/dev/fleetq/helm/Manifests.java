@@ -98,6 +98,10 @@ final class Manifests {
     return named(Deployment.class, FleetqChart.name("worker"));
   }
 
+  Deployment executor() {
+    return named(Deployment.class, FleetqChart.name("executor"));
+  }
+
   List<String> kinds() {
     return resources.stream().map(HasMetadata::getKind).toList();
   }

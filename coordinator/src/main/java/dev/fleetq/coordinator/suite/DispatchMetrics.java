@@ -2,16 +2,18 @@ package dev.fleetq.coordinator.suite;
 
 import dev.fleetq.model.suite.SuiteResult;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
- * The coordinator's side of suite runs: how many it sent to the executors, how they ended, and the
- * results it dropped. Thread-safe.
+ * The coordinator's side of suite runs: how many it sent to the executors, how many it waits on now
+ * (the executors' autoscaling signal), how they ended, and the results it dropped. Thread-safe.
  */
 public final class DispatchMetrics {
   private final Counter dispatches;
   private final Counter answers;
   private final Counter dropped;
+  private final Gauge waiting;
 
   /** Registers the metrics in {@code registry}. */
   public DispatchMetrics(PrometheusRegistry registry) {
@@ -35,6 +37,11 @@ public final class DispatchMetrics {
             .help(
                 "Suite results nobody waited for (given up, answered twice) or that could not be read.")
             .register(registry);
+    this.waiting =
+        Gauge.builder()
+            .name("fleetq_suite_runs_waiting")
+            .help("Suite runs sent to the executors whose results the coordinator waits for now.")
+            .register(registry);
     dispatches.initLabelValues("first");
     dispatches.initLabelValues("again");
     for (SuiteResult.Outcome outcome : SuiteResult.Outcome.values()) {
@@ -46,6 +53,14 @@ public final class DispatchMetrics {
 
   void dispatched(boolean first) {
     dispatches.labelValues(first ? "first" : "again").inc();
+  }
+
+  void waitStarted() {
+    waiting.inc();
+  }
+
+  void waitEnded() {
+    waiting.dec();
   }
 
   void answered(SuiteResult.Outcome outcome) {

@@ -142,6 +142,7 @@ public final class SuiteDispatcher implements AutoCloseable {
       throw new IllegalStateException("run " + request.runId() + " is already being waited on");
     }
     Instant deadline = clock.instant().plus(patience);
+    metrics.waitStarted();
     try {
       SuiteRequest sent = send(request);
       boolean leaseSeen = false;
@@ -185,6 +186,7 @@ public final class SuiteDispatcher implements AutoCloseable {
       }
     } finally {
       waiting.remove(request.runId(), answer);
+      metrics.waitEnded();
     }
   }
 

@@ -237,6 +237,13 @@ public final class Harness implements AutoCloseable {
    * gate by hand; the topics must exist ({@link #provision()}).
    */
   public SuiteDispatcher suites() {
+    return suites(new PrometheusRegistry());
+  }
+
+  /**
+   * A started dispatcher of suite runs, as {@link #suites()}, whose metrics go to {@code registry}.
+   */
+  public SuiteDispatcher suites(PrometheusRegistry registry) {
     SuiteDispatcher suites =
         new SuiteDispatcher(
             sender(),
@@ -245,7 +252,7 @@ public final class Harness implements AutoCloseable {
             topics(),
             keys(),
             SuiteDispatcher.Settings.DEFAULT,
-            new DispatchMetrics(new PrometheusRegistry()),
+            new DispatchMetrics(registry),
             Clock.systemUTC());
     own(suites);
     suites.start();

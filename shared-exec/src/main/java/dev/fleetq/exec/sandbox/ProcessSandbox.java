@@ -36,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * sandbox confines such a command. Where {@code setsid} is missing, the tree is killed through its
  * descendants alone, which misses orphaned processes.
  *
+ * <p>A sandbox made by {@link #droppingTo} is for a worker that runs as root: each command runs as
+ * a uid of its {@link AgentUids} through {@code setpriv} (util-linux), with no supplementary groups
+ * and no way back to root ({@code no_new_privs}), in a workdir and scratch directory handed to that
+ * uid for the run and closed to everyone else (see {@link DroppedRun}). It cannot read the worker's
+ * {@code /proc/<pid>/environ}, its home directory or another run's worktree, and every process it
+ * leaves, even one in a session of its own, is killed by its uid.
+ *
  * <p>If the calling thread is interrupted (the worker is shutting down), the command's tree is
  * killed, the footer says so, and {@link #run} throws a {@link CancellationException} with the
  * thread's interrupt status set again.
@@ -57,23 +64,57 @@ public final class ProcessSandbox implements Sandbox {
 
   private final Map<String, String> workerEnvironment;
   private final Path setsid;
+  private final AgentUids uids;
+  private final Path setpriv;
 
   /** A sandbox that passes allow-listed variables from this JVM's own environment. */
   public ProcessSandbox() {
-    this(System.getenv());
+    this(System.getenv(), null);
   }
 
   /**
    * @param workerEnvironment the worker's environment, from which {@code PATH} and the allow-listed
    *     variables are taken
+   * @param uids the uids commands run as, or null to run them as this process's user
    */
-  ProcessSandbox(Map<String, String> workerEnvironment) {
+  ProcessSandbox(Map<String, String> workerEnvironment, AgentUids uids) {
     this.workerEnvironment = Map.copyOf(workerEnvironment);
-    this.setsid = findSetsid(this.workerEnvironment.getOrDefault("PATH", DEFAULT_PATH));
+    String path = this.workerEnvironment.getOrDefault("PATH", DEFAULT_PATH);
+    this.setsid = findExecutable(path, "setsid");
+    this.uids = uids;
+    this.setpriv = uids == null ? null : findExecutable(path, "setpriv");
+    if (uids != null && setpriv == null) {
+      throw new IllegalStateException(
+          "setpriv (util-linux) was not found; a root worker needs it to run commands as the"
+              + " agent uids "
+              + uids);
+    }
     if (setsid == null) {
       log.warn(
           "setsid (util-linux) was not found; a timed-out command's orphaned background processes"
               + " will survive it");
+    }
+  }
+
+  /**
+   * A sandbox for a worker that runs as root, whose commands run as the unprivileged {@code uids}.
+   *
+   * @throws IllegalStateException if this process is not root, or {@code setpriv} is missing
+   */
+  public static ProcessSandbox droppingTo(AgentUids uids) {
+    if (!isRoot()) {
+      throw new IllegalStateException(
+          "only a worker that runs as root can run its agents as the uids " + uids);
+    }
+    return new ProcessSandbox(System.getenv(), uids);
+  }
+
+  /** Whether this process runs as root, the only user that can run commands as another. */
+  public static boolean isRoot() {
+    try {
+      return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
     }
   }
 
@@ -83,12 +124,24 @@ public final class ProcessSandbox implements Sandbox {
     if (Thread.currentThread().isInterrupted()) {
       throw new CancellationException("not running " + run.command() + ": the worker is stopping");
     }
-    ProcessBuilder builder = prepare(run);
+    prepare(run);
+    if (uids == null) {
+      return run(run, null);
+    }
+    try (DroppedRun dropped = DroppedRun.start(uids, run)) {
+      return run(run, dropped);
+    }
+  }
+
+  private SandboxResult run(SandboxRun run, DroppedRun dropped) {
+    ProcessBuilder builder = builder(run, commandLine(run, dropped));
     append(run.logFile(), "# fleetq: running " + run.command() + " in " + run.workdir());
     log.debug("Running {} in {} with a timeout of {}", run.command(), run.workdir(), run.timeout());
     long started = System.nanoTime();
     Process process = start(builder, run);
-    ProcessTree tree = new ProcessTree(process, setsid != null);
+    ProcessTree tree =
+        new ProcessTree(
+            process, setsid != null, dropped == null ? ProcessTree.SHARED_UID : dropped.uid());
     try {
       if (!process.waitFor(run.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
         return timedOut(run, tree, started);
@@ -160,12 +213,11 @@ public final class ProcessSandbox implements Sandbox {
     }
   }
 
-  private ProcessBuilder prepare(SandboxRun run) {
-    Path home = run.scratchDir().resolve("home");
-    Path tmp = run.scratchDir().resolve("tmp");
+  /** Creates the run's {@code HOME}, {@code TMPDIR} and the log file's directory. */
+  private static void prepare(SandboxRun run) {
     try {
-      Files.createDirectories(home);
-      Files.createDirectories(tmp);
+      Files.createDirectories(run.scratchDir().resolve("home"));
+      Files.createDirectories(run.scratchDir().resolve("tmp"));
       Path logDirectory = run.logFile().getParent();
       if (logDirectory != null) {
         Files.createDirectories(logDirectory);
@@ -173,13 +225,24 @@ public final class ProcessSandbox implements Sandbox {
     } catch (IOException e) {
       throw new UncheckedIOException("could not prepare the sandbox for " + run.command(), e);
     }
+  }
+
+  /** {@code [setsid] [setpriv ... --] /bin/sh -c <command>}. */
+  private List<String> commandLine(SandboxRun run, DroppedRun dropped) {
     List<String> command = new ArrayList<>();
     if (setsid != null) {
-      // No --wait: a child of the JVM never leads a process group, so setsid execs the shell
+      // No --wait: a child of the JVM never leads a process group, so setsid execs what follows
       // directly, and the shell's pid is the id of the new session and group.
       command.add(setsid.toString());
     }
+    if (dropped != null) {
+      command.addAll(dropped.prefix(setpriv));
+    }
     command.addAll(List.of(SHELL, "-c", run.command()));
+    return command;
+  }
+
+  private ProcessBuilder builder(SandboxRun run, List<String> command) {
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(run.workdir().toFile())
@@ -197,8 +260,8 @@ public final class ProcessSandbox implements Sandbox {
       }
     }
     environment.putAll(run.environment());
-    environment.put("HOME", home.toString());
-    environment.put("TMPDIR", tmp.toString());
+    environment.put("HOME", run.scratchDir().resolve("home").toString());
+    environment.put("TMPDIR", run.scratchDir().resolve("tmp").toString());
     return builder;
   }
 
@@ -231,12 +294,12 @@ public final class ProcessSandbox implements Sandbox {
     }
   }
 
-  private static Path findSetsid(String path) {
+  private static Path findExecutable(String path, String name) {
     List<String> directories = new ArrayList<>(List.of(path.split(File.pathSeparator)));
     directories.addAll(List.of("/usr/bin", "/bin"));
     return directories.stream()
         .filter(directory -> !directory.isBlank())
-        .map(directory -> Path.of(directory, "setsid"))
+        .map(directory -> Path.of(directory, name))
         .filter(Files::isExecutable)
         .findFirst()
         .orElse(null);

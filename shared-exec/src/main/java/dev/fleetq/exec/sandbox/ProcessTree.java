@@ -22,6 +22,9 @@ import java.util.stream.Stream;
  * of the command are found through {@link ProcessHandle#descendants()} as well, which is all there
  * is where {@code setsid} or {@code /proc} are missing.
  *
+ * <p>When the command runs as a uid of its own ({@link DroppedRun}), every process of that uid
+ * belongs to the tree as well, wherever it moved: a uid cannot leave itself.
+ *
  * <p>A process that has exited but whose parent has not collected its status (a zombie) counts as
  * gone: it runs nothing and holds nothing but its pid. Orphans are collected by the system's init
  * process, which in a container should be a real init such as {@code tini}.
@@ -33,16 +36,22 @@ final class ProcessTree {
   private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
   private static final Duration SIGNAL_TIMEOUT = Duration.ofSeconds(2);
 
+  /** The {@code uid} of a tree whose command runs as this process's own user. */
+  static final int SHARED_UID = -1;
+
   private final Process root;
   private final boolean ownSession;
+  private final int uid;
 
   /**
    * @param root the command's process
    * @param ownSession whether {@code root} leads its own session and process group
+   * @param uid the uid that only this command runs as, or {@link #SHARED_UID}
    */
-  ProcessTree(Process root, boolean ownSession) {
+  ProcessTree(Process root, boolean ownSession, int uid) {
     this.root = root;
     this.ownSession = ownSession;
+    this.uid = uid;
   }
 
   /** What {@link #kill} found: how many processes were running, and which outlived the wait. */
@@ -91,8 +100,8 @@ final class ProcessTree {
     Stream.concat(Stream.of(root.toHandle()), root.descendants())
         .filter(ProcessTree::isRunning)
         .forEach(handle -> running.put(handle.pid(), handle));
-    if (ownSession && Files.isDirectory(PROC)) {
-      for (long pid : sessionMembers()) {
+    if ((ownSession || uid != SHARED_UID) && Files.isDirectory(PROC)) {
+      for (long pid : members()) {
         ProcessHandle.of(pid)
             .filter(handle -> handle.pid() != ProcessHandle.current().pid())
             .ifPresent(handle -> running.put(pid, handle));
@@ -122,19 +131,43 @@ final class ProcessTree {
     }
   }
 
-  /** Running processes whose process group or session is the root's pid, read from /proc. */
-  private Collection<Long> sessionMembers() {
+  /**
+   * Running processes whose process group or session is the root's pid, or whose uid is the tree's
+   * own, read from /proc.
+   */
+  private Collection<Long> members() {
     List<Long> members = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, "[0-9]*")) {
       for (Path entry : entries) {
         stat(entry)
-            .filter(stat -> stat.running() && stat.belongsTo(root.pid()))
+            .filter(
+                stat ->
+                    stat.running()
+                        && ((ownSession && stat.belongsTo(root.pid())) || runsAsOwnUid(entry)))
             .ifPresent(stat -> members.add(stat.pid()));
       }
     } catch (IOException e) {
       // /proc unreadable: fall back to the descendants alone.
     }
     return members;
+  }
+
+  /** Whether the process's real or effective uid is the tree's own. */
+  private boolean runsAsOwnUid(Path entry) {
+    if (uid == SHARED_UID) {
+      return false;
+    }
+    try (Stream<String> lines = Files.lines(entry.resolve("status"))) {
+      return lines
+          .filter(line -> line.startsWith("Uid:"))
+          .findFirst()
+          .map(line -> line.substring(4).trim().split("\\s+"))
+          .map(ids -> Integer.parseInt(ids[0]) == uid || Integer.parseInt(ids[1]) == uid)
+          .orElse(false);
+    } catch (IOException | RuntimeException e) {
+      // The process ended between listing and reading.
+      return false;
+    }
   }
 
   private static boolean isRunning(ProcessHandle handle) {

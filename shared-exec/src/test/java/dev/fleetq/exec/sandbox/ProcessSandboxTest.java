@@ -26,7 +26,8 @@ class ProcessSandboxTest {
           Map.of(
               "PATH", System.getenv("PATH"),
               "AGENT_API_KEY", "let-me-in",
-              "WORKER_DATABASE_PASSWORD", "hunter2"));
+              "WORKER_DATABASE_PASSWORD", "hunter2"),
+          null);
 
   @TempDir Path temp;
   private Path workdir;
@@ -269,7 +270,7 @@ class ProcessSandboxTest {
    * init collects it, and this machine's init may never do so; {@link ProcessHandle#isAlive} counts
    * zombies as alive, so the state in {@code /proc} decides.
    */
-  private static boolean isRunning(long pid) {
+  static boolean isRunning(long pid) {
     if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
       try {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));

@@ -1,5 +1,6 @@
 package dev.fleetq.worker.git;
 
+import dev.fleetq.exec.files.DirectoryTrees;
 import dev.fleetq.exec.git.Git;
 import dev.fleetq.exec.git.GitResult;
 import dev.fleetq.model.id.RepoId;
@@ -7,6 +8,7 @@ import dev.fleetq.model.unit.WorkUnit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 
 /**
  * One worker's git checkouts: a bare mirror per repository, fetched before every unit, and a {@code
@@ -86,6 +89,7 @@ public final class Workspace {
    */
   public boolean commitAll(Checkout checkout, String message) {
     Path dir = checkout.dir();
+    restoreGitFile(checkout);
     git.run(dir, "reset", "--quiet", "--soft", checkout.baseCommit());
     git.run(dir, "rm", "-r", "--cached", "--quiet", "--ignore-unmatch", "--", ASSIGNMENT_FOLDER);
     git.run(dir, "add", "--all");
@@ -95,6 +99,42 @@ public final class Workspace {
     }
     git.run(dir, "commit", "--quiet", "--no-verify", "-m", message);
     return true;
+  }
+
+  /**
+   * Writes the worktree's {@code .git} file again, pointing at its administrative directory in the
+   * mirror, which is found through that directory's own {@code gitdir} file. An agent that ran as
+   * another uid owned the worktree, {@code .git} included, and could have pointed it at a
+   * configuration of its own ({@code core.fsmonitor} names a command) for the worker's git to run;
+   * the mirror it cannot write.
+   */
+  private static void restoreGitFile(Checkout checkout) {
+    Path gitFile = checkout.dir().resolve(".git");
+    try (Stream<Path> admins = Files.list(checkout.mirror().resolve("worktrees"))) {
+      Path admin =
+          admins
+              .filter(candidate -> pointsAt(candidate, gitFile))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "the mirror " + checkout.mirror() + " has no worktree at " + gitFile));
+      if (Files.isDirectory(gitFile, LinkOption.NOFOLLOW_LINKS)) {
+        DirectoryTrees.delete(gitFile);
+      }
+      Files.deleteIfExists(gitFile);
+      Files.writeString(gitFile, "gitdir: " + admin + "\n", StandardOpenOption.CREATE_NEW);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not restore " + gitFile, e);
+    }
+  }
+
+  private static boolean pointsAt(Path admin, Path gitFile) {
+    try {
+      return Files.readString(admin.resolve("gitdir")).strip().equals(gitFile.toString());
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**

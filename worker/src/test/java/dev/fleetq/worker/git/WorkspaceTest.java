@@ -115,6 +115,27 @@ class WorkspaceTest {
   }
 
   @Test
+  void commitRunsGitOnTheMirrorsWorktreeEvenWhenTheAgentRepointedItsGitFile() throws IOException {
+    Checkout checkout = workspace.checkout(unit);
+    Files.writeString(checkout.dir().resolve("src/f01.txt"), "fixed-01\n");
+    Path planted = checkout.dir().resolveSibling("planted");
+    git.run(checkout.dir().getParent(), "init", "--quiet", planted.toString());
+    git.run(planted, "config", "core.fsmonitor", "touch " + checkout.dir().resolve("pwned"));
+    Files.writeString(
+        planted.resolve(".git/objects/info/alternates"),
+        checkout.mirror().resolve("objects") + "\n");
+    Files.delete(checkout.dir().resolve(".git"));
+    Files.writeString(checkout.dir().resolve(".git"), "gitdir: " + planted.resolve(".git") + "\n");
+
+    assertThat(workspace.commitAll(checkout, "Fix 1")).as("committed").isTrue();
+
+    assertThat(checkout.dir().resolve("pwned")).as("what the planted config ran").doesNotExist();
+    assertThat(git.run(checkout.mirror(), "log", "-1", "--format=%s", workspace.head(checkout)))
+        .as("the unit's commit, in the mirror")
+        .isEqualTo("Fix 1");
+  }
+
+  @Test
   void commitReportsThatTheAgentChangedNothing() throws IOException {
     Checkout checkout = workspace.checkout(unit);
     Files.createDirectories(checkout.dir().resolve(".fleetq"));
