@@ -73,6 +73,14 @@ final class CoordinatorCommand implements Callable<Integer> {
               + " default ${DEFAULT-VALUE}).")
   Duration gateMaxWait;
 
+  @Option(
+      names = "--gate-parallel-runs",
+      defaultValue = "${env:FLEETQ_GATE_PARALLEL_RUNS:-" + GateConfig.DEFAULT_PARALLEL_RUNS + "}",
+      description =
+          "Suite runs the gate keeps in flight on the executors at once, one per repository it is"
+              + " deciding (env FLEETQ_GATE_PARALLEL_RUNS; default ${DEFAULT-VALUE}).")
+  int gateParallelRuns;
+
   @Override
   public Integer call() throws InterruptedException {
     ApiTokens tokens;
@@ -92,12 +100,16 @@ final class CoordinatorCommand implements Callable<Integer> {
                 stack.keys(),
                 CoordinatorConfig.DEFAULT_INTAKE_GROUP,
                 CoordinatorConfig.DEFAULT_PROJECTOR_GROUP);
+    GateConfig gate;
+    try {
+      gate = GateConfig.defaults().withMaxWait(gateMaxWait).withParallelRuns(gateParallelRuns);
+    } catch (IllegalArgumentException e) {
+      System.err.println("fleetq coordinator: the gate's settings: " + e.getMessage());
+      return 2;
+    }
     HttpApi api = HttpApi.extension(ApiConfig.defaults(httpHost, httpPort).withTokens(tokens));
     Coordinator coordinator =
-        Coordinator.create(
-            config,
-            Clock.systemUTC(),
-            List.of(MergeGate.extension(GateConfig.defaults().withMaxWait(gateMaxWait)), api));
+        Coordinator.create(config, Clock.systemUTC(), List.of(MergeGate.extension(gate), api));
     coordinator.start();
     System.err.println(
         "fleetq coordinator: HTTP API on " + httpHost + ":" + api.port() + " with " + tokens);

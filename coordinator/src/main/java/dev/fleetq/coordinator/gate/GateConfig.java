@@ -15,7 +15,9 @@ import java.util.Objects;
  * @param failureAttempts how often a request that failed for an unexpected reason (Redis or the
  *     origin unreachable) is tried before it is dead-lettered
  * @param failureBackoff the pause between two such tries
- * @param threads how many repositories the gate tests at once
+ * @param parallelRuns how many suite runs the gate has in flight on the executors at once: today
+ *     one per repository whose batch it is deciding, so also how many repositories it decides at
+ *     once; each run waits for an executor, so more runs than the fleet's suite slots only queue
  * @param testGlobs paths of test files, which a unit may change only when its job allows test edits
  *     ({@link PathGlobs} syntax)
  * @param protectedGlobs paths a unit may change only when its job allows it: CI configuration,
@@ -33,7 +35,7 @@ public record GateConfig(
     int landAttempts,
     int failureAttempts,
     Duration failureBackoff,
-    int threads,
+    int parallelRuns,
     List<String> testGlobs,
     List<String> protectedGlobs,
     int flakeReruns,
@@ -52,8 +54,11 @@ public record GateConfig(
   /** The default {@link #failureBackoff()}. */
   public static final Duration DEFAULT_FAILURE_BACKOFF = Duration.ofSeconds(5);
 
-  /** The default {@link #threads()}. */
-  public static final int DEFAULT_THREADS = 2;
+  /**
+   * The default {@link #parallelRuns()}: the coordinator only waits on them, the executors run
+   * them.
+   */
+  public static final int DEFAULT_PARALLEL_RUNS = 4;
 
   /** The default {@link #testGlobs()}. */
   public static final List<String> DEFAULT_TEST_GLOBS =
@@ -106,7 +111,7 @@ public record GateConfig(
     if (failureBackoff.isNegative() || failureBackoff.isZero()) {
       throw new IllegalArgumentException("failureBackoff must be positive, got " + failureBackoff);
     }
-    requireAtLeastOne(threads, "threads");
+    requireAtLeastOne(parallelRuns, "parallelRuns");
     testGlobs = PathGlobs.of("testGlobs", testGlobs).globs();
     protectedGlobs = PathGlobs.of("protectedGlobs", protectedGlobs).globs();
     if (flakeReruns < 0) {
@@ -127,7 +132,7 @@ public record GateConfig(
         DEFAULT_LAND_ATTEMPTS,
         DEFAULT_FAILURE_ATTEMPTS,
         DEFAULT_FAILURE_BACKOFF,
-        DEFAULT_THREADS,
+        DEFAULT_PARALLEL_RUNS,
         DEFAULT_TEST_GLOBS,
         DEFAULT_PROTECTED_GLOBS,
         DEFAULT_FLAKE_RERUNS,
@@ -142,7 +147,7 @@ public record GateConfig(
         landAttempts,
         failureAttempts,
         failureBackoff,
-        threads,
+        parallelRuns,
         testGlobs,
         protectedGlobs,
         flakeReruns,
@@ -157,7 +162,7 @@ public record GateConfig(
         landAttempts,
         attempts,
         backoff,
-        threads,
+        parallelRuns,
         testGlobs,
         protectedGlobs,
         flakeReruns,
@@ -172,7 +177,7 @@ public record GateConfig(
         landAttempts,
         failureAttempts,
         failureBackoff,
-        threads,
+        parallelRuns,
         newTestGlobs,
         newProtectedGlobs,
         flakeReruns,
@@ -187,7 +192,7 @@ public record GateConfig(
         landAttempts,
         failureAttempts,
         failureBackoff,
-        threads,
+        parallelRuns,
         testGlobs,
         protectedGlobs,
         reruns,
@@ -202,11 +207,26 @@ public record GateConfig(
         landAttempts,
         failureAttempts,
         failureBackoff,
-        threads,
+        parallelRuns,
         testGlobs,
         protectedGlobs,
         flakeReruns,
         batch,
+        maxWait);
+  }
+
+  /** The same configuration with {@code runs} suite runs in flight at once. */
+  public GateConfig withParallelRuns(int runs) {
+    return new GateConfig(
+        groupId,
+        landAttempts,
+        failureAttempts,
+        failureBackoff,
+        runs,
+        testGlobs,
+        protectedGlobs,
+        flakeReruns,
+        maxBatch,
         maxWait);
   }
 
@@ -220,7 +240,7 @@ public record GateConfig(
         landAttempts,
         failureAttempts,
         failureBackoff,
-        threads,
+        parallelRuns,
         testGlobs,
         protectedGlobs,
         flakeReruns,

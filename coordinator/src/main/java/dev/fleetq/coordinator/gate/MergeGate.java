@@ -151,8 +151,8 @@ public final class MergeGate implements AutoCloseable {
     AtomicInteger threads = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
-            config.threads(),
-            config.threads(),
+            config.parallelRuns(),
+            config.parallelRuns(),
             0,
             TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(),

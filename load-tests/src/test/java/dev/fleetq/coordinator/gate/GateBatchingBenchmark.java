@@ -34,9 +34,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
-import org.redisson.config.Config;
 
 /**
  * Suite runs of the batching gate against a one-at-a-time gate: 32 candidates, each fixing one
@@ -64,7 +62,7 @@ class GateBatchingBenchmark {
   @Test
   void batchingGateUsesFewerSuiteRunsThanOneAtATime() throws IOException {
     try (DevStack stack = DevStack.start(DevStackConfig.defaults())) {
-      RedissonClient redis = redis(stack.redisUri());
+      RedissonClient redis = Suites.redis(stack.redisUri());
       try {
         // Each run has keys of its own: the units have the same ids, and a landing the benchmark
         // never confirms (no event is sent) would hold the next run's same unit for its lease.
@@ -103,7 +101,7 @@ class GateBatchingBenchmark {
     RedisKeys keys = new RedisKeys("bench-" + name + ":");
     Topics topics = new Topics("bench-" + name + ".");
     Path home = Files.createDirectories(dir.resolve(name));
-    try (Suites suites = Suites.start(stack, redis, topics, keys, home)) {
+    try (Suites suites = Suites.start(stack, redis, topics, keys, home, 1)) {
       return measure(suites.dispatcher(), redis, keys, home, batch);
     }
   }
@@ -203,14 +201,6 @@ class GateBatchingBenchmark {
 
   private static String src(int n) {
     return String.format("src/f%02d.txt", n);
-  }
-
-  private static RedissonClient redis(String uri) {
-    Config config = new Config();
-    config.setThreads(2);
-    config.setNettyThreads(2);
-    config.useSingleServer().setAddress(uri).setConnectionMinimumIdleSize(1).setTimeout(5000);
-    return Redisson.create(config);
   }
 
   private record Result(int runs, long landed, long refused, long millis) {}
