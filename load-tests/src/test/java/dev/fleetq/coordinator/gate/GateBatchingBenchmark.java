@@ -8,13 +8,8 @@ import dev.fleetq.exec.git.Git;
 import dev.fleetq.exec.testing.ExampleRepo;
 import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.gate.GateVerdict;
-import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.RepoId;
-import dev.fleetq.model.id.UnitId;
-import dev.fleetq.model.id.UnitKey;
-import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.model.job.GateSpec;
-import dev.fleetq.model.job.RepoSpec;
 import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.state.RedisKeys;
 import dev.fleetq.model.wire.Topics;
@@ -26,8 +21,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +51,6 @@ class GateBatchingBenchmark {
   private static final int CANDIDATES = 32;
   private static final int PASSING = 8;
   private static final List<Integer> BREAKERS = List.of(7, 20);
-  private static final Git GIT =
-      new Git(new Git.Identity("fleetq bench", "bench@fleetq.invalid"), Duration.ofSeconds(30));
 
   @TempDir Path dir;
 
@@ -167,40 +162,21 @@ class GateBatchingBenchmark {
   /** Candidate {@code n} fixes failing test {@code n}; a breaker also breaks a passing test. */
   private static GateRequest candidate(
       RedissonClient redis, RedisKeys keys, ExampleRepo repo, Path home, int n) throws IOException {
-    JobId job = JobId.parse("job-bench");
-    String unit = "u" + n;
-    Path clone = home.resolve("w-" + unit);
-    GIT.run(home, "clone", "--quiet", repo.url(), clone.toString());
-    String branch = "fleetq/" + job + "/" + unit + "/a1";
-    GIT.run(clone, "checkout", "--quiet", "-b", branch);
-    String base = GIT.run(clone, "rev-parse", "HEAD");
-    Files.writeString(clone.resolve(src(n)), ExampleRepo.fixedContent(n) + "\n");
+    Map<String, String> files = new HashMap<>();
+    files.put(Candidates.src(n), ExampleRepo.fixedContent(n) + "\n");
     if (BREAKERS.contains(n)) {
-      int victim = CANDIDATES + 1 + BREAKERS.indexOf(n);
-      Files.writeString(clone.resolve(src(victim)), "broken\n");
+      files.put(Candidates.src(CANDIDATES + 1 + BREAKERS.indexOf(n)), "broken\n");
     }
-    GIT.run(clone, "commit", "--quiet", "-am", "Fix test " + n);
-    GIT.run(clone, "push", "--quiet", "origin", "HEAD:refs/heads/" + branch);
-    UnitKey key = new UnitKey(job, UnitId.parse(unit));
-    redis.getAtomicLong(keys.attempt(key)).set(1);
-    return new GateRequest(
-        job,
-        key.unit(),
-        1,
-        WorkerId.parse("w1"),
-        new RepoSpec(repo.url(), "main"),
-        branch,
-        GIT.run(clone, "rev-parse", "HEAD"),
-        base,
-        List.of(),
+    return Candidates.push(
+        redis,
+        keys,
+        repo,
+        home,
+        "u" + n,
+        files,
         List.of(ExampleRepo.testId(n)),
         new GateSpec(
-            ExampleRepo.TEST_COMMAND, List.of(ExampleRepo.REPORT_GLOB), Duration.ofMinutes(1)),
-        Instant.now());
-  }
-
-  private static String src(int n) {
-    return String.format("src/f%02d.txt", n);
+            ExampleRepo.TEST_COMMAND, List.of(ExampleRepo.REPORT_GLOB), Duration.ofMinutes(1)));
   }
 
   private record Result(int runs, long landed, long refused, long millis) {}

@@ -8,16 +8,10 @@ import dev.fleetq.coordinator.plan.Baselines;
 import dev.fleetq.coordinator.setup.KafkaProvisioner;
 import dev.fleetq.devstack.DevStack;
 import dev.fleetq.devstack.DevStackConfig;
-import dev.fleetq.exec.git.Git;
 import dev.fleetq.exec.testing.ExampleRepo;
 import dev.fleetq.model.gate.GateRequest;
-import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.RepoId;
-import dev.fleetq.model.id.UnitId;
-import dev.fleetq.model.id.UnitKey;
-import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.model.job.GateSpec;
-import dev.fleetq.model.job.RepoSpec;
 import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.state.RedisKeys;
 import dev.fleetq.model.wire.Json;
@@ -35,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.utils.Utils;
@@ -62,8 +57,6 @@ class GateParallelRunsBenchmark {
   private static final int REPOSITORIES = 4;
   private static final int SUITE_SECONDS = 5;
   private static final Duration PATIENCE = Duration.ofMinutes(5);
-  private static final Git GIT =
-      new Git(new Git.Identity("fleetq bench", "bench@fleetq.invalid"), Duration.ofSeconds(30));
 
   @TempDir Path dir;
 
@@ -158,37 +151,21 @@ class GateParallelRunsBenchmark {
             new GateBaseline(RepoId.fromUrl(repo.url()), repo.mainHead(), passing, Instant.now()));
   }
 
-  /** The candidate that fixes the repository's one failing test, pushed as a worker pushes it. */
+  /** The candidate that fixes the repository's one failing test. */
   private static GateRequest candidate(
       RedissonClient redis, RedisKeys keys, ExampleRepo repo, Path home) throws IOException {
-    JobId job = JobId.parse("job-bench");
-    UnitId unit = UnitId.parse("u-" + repo.origin().getFileName());
-    Path clone = home.resolve("w-" + unit);
-    GIT.run(home, "clone", "--quiet", repo.url(), clone.toString());
-    String branch = "fleetq/" + job + "/" + unit + "/a1";
-    GIT.run(clone, "checkout", "--quiet", "-b", branch);
-    String base = GIT.run(clone, "rev-parse", "HEAD");
-    Files.writeString(clone.resolve("src/f01.txt"), ExampleRepo.fixedContent(1) + "\n");
-    GIT.run(clone, "commit", "--quiet", "-am", "Fix test 1");
-    GIT.run(clone, "push", "--quiet", "origin", "HEAD:refs/heads/" + branch);
-    UnitKey key = new UnitKey(job, unit);
-    redis.getAtomicLong(keys.attempt(key)).set(1);
-    return new GateRequest(
-        job,
-        unit,
-        1,
-        WorkerId.parse("w1"),
-        new RepoSpec(repo.url(), "main"),
-        branch,
-        GIT.run(clone, "rev-parse", "HEAD"),
-        base,
-        List.of(),
+    return Candidates.push(
+        redis,
+        keys,
+        repo,
+        home,
+        "u-" + repo.origin().getFileName().toString().replace(".git", ""),
+        Map.of(Candidates.src(1), ExampleRepo.fixedContent(1) + "\n"),
         List.of(ExampleRepo.testId(1)),
         new GateSpec(
             "sleep " + SUITE_SECONDS + "; " + ExampleRepo.TEST_COMMAND,
             List.of(ExampleRepo.REPORT_GLOB),
-            Duration.ofMinutes(1)),
-        Instant.now());
+            Duration.ofMinutes(1)));
   }
 
   /** Waits, at most {@link #PATIENCE}, until the gate counted {@code count} LANDED verdicts. */

@@ -5,6 +5,7 @@ import dev.fleetq.model.suite.SuiteResult;
 import dev.fleetq.model.wire.InvalidMessageException;
 import dev.fleetq.model.wire.Json;
 import dev.fleetq.worker.metrics.WorkerMetrics;
+import dev.fleetq.worker.unit.Acknowledgement;
 import dev.fleetq.worker.unit.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,7 +30,6 @@ import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -305,19 +305,7 @@ final class SuiteSlot implements Runnable {
 
   /** Acknowledges and commits at once, so the broker learns before the acquisition lock ends. */
   private void acknowledge(ConsumerRecord<byte[], byte[]> record, AcknowledgeType type) {
-    consumer.acknowledge(record, type);
-    Map<TopicIdPartition, Optional<KafkaException>> results = consumer.commitSync(timing.kafka());
-    results.forEach(
-        (partition, error) ->
-            error.ifPresent(
-                e ->
-                    // Not fatal: the lease keeps two executors apart, and a request delivered again
-                    // is dropped as a duplicate while the run goes on.
-                    log.warn(
-                        "{} of {} was not committed: {}",
-                        type,
-                        DeadLetters.describe(record),
-                        e.toString())));
+    Acknowledgement.commit(consumer, record, type, timing.kafka());
   }
 
   private void putContext(SuiteRequest request) {

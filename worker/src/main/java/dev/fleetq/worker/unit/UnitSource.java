@@ -5,7 +5,6 @@ import dev.fleetq.model.wire.InvalidMessageException;
 import dev.fleetq.model.wire.Json;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -13,7 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicIdPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,18 +127,6 @@ public final class UnitSource implements AutoCloseable {
 
   /** Acknowledges and commits at once, so the broker learns before the acquisition lock ends. */
   private void acknowledge(ConsumerRecord<byte[], byte[]> record, AcknowledgeType type) {
-    consumer.acknowledge(record, type);
-    Map<TopicIdPartition, Optional<KafkaException>> results = consumer.commitSync(timeout);
-    results.forEach(
-        (partition, error) ->
-            error.ifPresent(
-                e ->
-                    // Not fatal: the Redis lease is what keeps two workers apart, and a record
-                    // delivered again is skipped by its claim check.
-                    log.warn(
-                        "{} of {} was not committed: {}",
-                        type,
-                        DeadLetters.describe(record),
-                        e.toString())));
+    Acknowledgement.commit(consumer, record, type, timeout);
   }
 }
