@@ -27,6 +27,9 @@ import dev.fleetq.model.wire.Topics;
 import dev.fleetq.worker.Worker;
 import dev.fleetq.worker.WorkerClients;
 import dev.fleetq.worker.WorkerConfig;
+import dev.fleetq.worker.sandbox.DockerSandbox;
+import dev.fleetq.worker.sandbox.DockerSandboxConfig;
+import dev.fleetq.worker.testing.TestDocker;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -275,6 +278,74 @@ class SuiteExecutorTest {
     assertThat(header(letter, DeadLetterHeaders.SOURCE_TOPIC))
         .as("source topic")
         .isEqualTo(topics.suites());
+  }
+
+  @Test
+  void aRunInAnImageOnAnExecutorWithoutAnEngineIsAnsweredNamingTheImage() {
+    send(withImage(request("run-noengine", "refs/heads/main", repo.mainHead(), "true"), "x:1"));
+
+    SuiteResult result = awaitResult("run-noengine");
+
+    assertThat(result.outcome()).as("outcome").isEqualTo(Outcome.NO_REPORT);
+    assertThat(result.problem())
+        .as("problem")
+        .contains("the image x:1", "needs a Docker engine", "e1 has none");
+  }
+
+  @Test
+  void aRunInAnImageRunsInAContainerOfItAndIsReported(DevStack stack) {
+    try (TestDocker docker = TestDocker.engineOrSkip()) {
+      worker.close();
+      WorkerConfig config =
+          WorkerConfig.defaults(
+                  WorkerId.parse("e-docker"),
+                  stack.bootstrapServers(),
+                  stack.redisUri(),
+                  dir.resolve("docker-worker"))
+              .withNames(topics, keys)
+              .withShutdownGrace(Duration.ofSeconds(10));
+      try (DockerSandbox containers =
+          DockerSandbox.connect(
+              DockerSandboxConfig.defaults(docker.host()), config.workerId(), null)) {
+        worker =
+            new Worker(
+                config,
+                WorkerClients.connect(config),
+                new ProcessSandbox(),
+                containers,
+                Clock.systemUTC());
+        worker.start();
+        String command = "test -f /.dockerenv && echo in-a-container; " + ExampleRepo.TEST_COMMAND;
+        send(
+            withImage(
+                request("run-image", "refs/heads/main", repo.mainHead(), command),
+                TestDocker.BUSYBOX_IMAGE));
+
+        SuiteResult result = awaitResult("run-image");
+
+        assertThat(result.outcome())
+            .as("outcome (problem: %s, log: %s)", result.problem(), result.logTail())
+            .isEqualTo(Outcome.REPORTED);
+        assertThat(result.logTail()).as("log tail").contains("in-a-container");
+        assertThat(result.results()).as("results").hasSize(3);
+        worker.close();
+      }
+    }
+  }
+
+  private static SuiteRequest withImage(SuiteRequest request, String image) {
+    return new SuiteRequest(
+        request.runId(),
+        request.attempt(),
+        request.jobId(),
+        request.repo(),
+        request.repoUrl(),
+        request.ref(),
+        request.commit(),
+        request.testCommand(),
+        request.reportGlobs(),
+        request.timeout(),
+        image);
   }
 
   private SuiteRequest request(String runId, String ref, String commit, String command) {
