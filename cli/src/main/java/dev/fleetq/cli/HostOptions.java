@@ -20,15 +20,12 @@ import picocli.CommandLine.Option;
  * Worker}, its id, lease and shutdown timing, its status server, and which uids its process runs
  * take, and the loop that serves until a signal comes.
  *
- * <p>{@code --agent-uids}: {@code auto} (the default) runs agents and suite runs as the uids
- * {@value AgentUids#DEFAULT_RANGE} when the worker is root, and as the worker's own user otherwise
- * (a pod that runs as a user of its own is the isolation there); a {@code FIRST-LAST} range asks
- * for it explicitly; {@code off} never changes the uid.
+ * <p>{@code --agent-uids} ({@link AgentUidsChoice}): {@code auto} (the default) runs agents and
+ * suite runs as the uids {@value AgentUids#DEFAULT_RANGE} when the worker is root, and as the
+ * worker's own user otherwise (a pod that runs as a user of its own is the isolation there); a
+ * {@code FIRST-LAST} range asks for it explicitly; {@code off} never changes the uid.
  */
 final class HostOptions {
-  static final String AUTO = "auto";
-  static final String OFF = "off";
-
   @Option(
       names = "--id",
       defaultValue = "${env:FLEETQ_WORKER_ID}",
@@ -103,7 +100,9 @@ final class HostOptions {
     ProcessSandbox local;
     try {
       config = config(stack, slots, suiteSlots).withDefaultImage(docker.image());
-      local = localSandbox(config);
+      local =
+          AgentUidsChoice.sandbox(
+              agentUids, config.slots() + config.suiteSlots(), config.workDir());
     } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println("fleetq " + command + ": " + e.getMessage());
       return 2;
@@ -148,30 +147,6 @@ final class HostOptions {
       throw e;
     }
     return 0;
-  }
-
-  /**
-   * The sandbox of local processes: as the uids of {@code --agent-uids}, which must reach the work
-   * directory and be as many as the runs at once, or as this process's own user.
-   */
-  private ProcessSandbox localSandbox(WorkerConfig config) {
-    String choice = agentUids.trim();
-    if (choice.equals(OFF) || (choice.equals(AUTO) && !ProcessSandbox.isRoot())) {
-      return new ProcessSandbox();
-    }
-    AgentUids uids = AgentUids.parse(choice.equals(AUTO) ? AgentUids.DEFAULT_RANGE : choice);
-    if (uids.size() < config.slots() + config.suiteSlots()) {
-      throw new IllegalArgumentException(
-          "--agent-uids "
-              + uids
-              + " holds "
-              + uids.size()
-              + " uids, fewer than the "
-              + (config.slots() + config.suiteSlots())
-              + " runs this worker makes at once");
-    }
-    uids.requireReachable(config.workDir());
-    return ProcessSandbox.droppingTo(uids);
   }
 
   /** Closes the worker, then the sandbox: the worker's shutdown removes its running containers. */

@@ -1,10 +1,13 @@
 package dev.fleetq.cli.demo;
 
+import dev.fleetq.cli.AgentUidsChoice;
 import dev.fleetq.cli.DockerOptions;
 import dev.fleetq.cli.Endpoints;
 import dev.fleetq.devstack.DevStackConfig;
 import dev.fleetq.devstack.EmbeddedKafkaConfig;
 import dev.fleetq.devstack.EmbeddedRedisConfig;
+import dev.fleetq.exec.sandbox.AgentUids;
+import dev.fleetq.exec.sandbox.ProcessSandbox;
 import dev.fleetq.worker.sandbox.DockerSandboxConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,6 +55,16 @@ public final class LocalCommand implements Callable<Integer> {
       description = "Port of the HTTP API (env FLEETQ_HTTP_PORT; default ${DEFAULT-VALUE}).")
   int httpPort;
 
+  @Option(
+      names = "--agent-uids",
+      defaultValue = "${env:FLEETQ_AGENT_UIDS:-off}",
+      description =
+          "Uids that agents and suites run as, FIRST-LAST, or 'auto' ("
+              + AgentUids.DEFAULT_RANGE
+              + " when root); 'off' runs them as you, on your own machine (env FLEETQ_AGENT_UIDS;"
+              + " default ${DEFAULT-VALUE}).")
+  String agentUids;
+
   @Mixin DockerOptions docker;
 
   @Override
@@ -69,15 +82,30 @@ public final class LocalCommand implements Callable<Integer> {
     } catch (DockerOptions.Refused e) {
       return 2;
     }
-    DemoLogging.quietBroker();
     Path data = dataDir.toAbsolutePath();
+    ProcessSandbox local;
+    try {
+      // Each worker has one unit slot and one suite slot.
+      local = AgentUidsChoice.sandbox(agentUids, 2 * agents, data.resolve("work"));
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      System.err.println("fleetq local: " + e.getMessage());
+      return 2;
+    }
+    DemoLogging.quietBroker();
     DevStackConfig stack =
         DevStackConfig.defaults()
             .withKafka(EmbeddedKafkaConfig.defaults().withDataDir(data.resolve("kafka")))
             .withRedis(EmbeddedRedisConfig.defaults().withDataDir(data.resolve("redis")));
     try (LocalFleet fleet =
         LocalFleet.start(
-            stack, data.resolve("work"), httpHost, httpPort, agents, containers, docker.image())) {
+            stack,
+            data.resolve("work"),
+            httpHost,
+            httpPort,
+            agents,
+            local,
+            containers,
+            docker.image())) {
       Path endpoints = data.resolve(Endpoints.FILE_NAME);
       fleet.endpoints(httpHost).write(endpoints);
       System.out.println("fleetq local: " + agents + " agents, data in " + data);

@@ -57,13 +57,16 @@ final class LocalFleet implements AutoCloseable {
    */
   static LocalFleet start(
       DevStackConfig stackConfig, Path workDir, String httpHost, int httpPort, int agents) {
-    return start(stackConfig, workDir, httpHost, httpPort, agents, null, null);
+    return start(
+        stackConfig, workDir, httpHost, httpPort, agents, new ProcessSandbox(), null, null);
   }
 
   /**
-   * Starts the fleet as above, its workers running agents in containers of {@code containers}'s
-   * engine when the job names an image, or when {@code defaultImage} is set.
+   * Starts the fleet as above, its workers running local agents and suites in {@code local}, and
+   * agents in containers of {@code containers}'s engine when the job names an image, or when {@code
+   * defaultImage} is set.
    *
+   * @param local the workers' process sandbox, shared by all of them
    * @param containers the workers' Docker sandbox, or null to run every agent as a local process
    * @param defaultImage the image of agents whose job names none, or null
    */
@@ -73,6 +76,7 @@ final class LocalFleet implements AutoCloseable {
       String httpHost,
       int httpPort,
       int agents,
+      ProcessSandbox local,
       DockerSandboxConfig containers,
       String defaultImage) {
     DevStack stack = DevStack.start(stackConfig);
@@ -91,7 +95,7 @@ final class LocalFleet implements AutoCloseable {
       fleet = new LocalFleet(stack, coordinator, api, token);
       coordinator.start();
       for (int n = 1; n <= agents; n++) {
-        fleet.addWorker("agent-" + n, workDir.resolve("workers"), containers, defaultImage);
+        fleet.addWorker("agent-" + n, workDir.resolve("workers"), local, containers, defaultImage);
       }
       return fleet;
     } catch (RuntimeException e) {
@@ -111,7 +115,11 @@ final class LocalFleet implements AutoCloseable {
   }
 
   private void addWorker(
-      String name, Path dir, DockerSandboxConfig containers, String defaultImage) {
+      String name,
+      Path dir,
+      ProcessSandbox local,
+      DockerSandboxConfig containers,
+      String defaultImage) {
     WorkerConfig config =
         WorkerConfig.defaults(
                 WorkerId.parse(name), stack.bootstrapServers(), stack.redisUri(), dir.resolve(name))
@@ -123,7 +131,7 @@ final class LocalFleet implements AutoCloseable {
       sandbox = DockerSandbox.connect(containers, config.workerId(), null);
       sandboxes.add(sandbox);
     }
-    Worker worker = Worker.create(config, new ProcessSandbox(), sandbox, Clock.systemUTC());
+    Worker worker = Worker.create(config, local, sandbox, Clock.systemUTC());
     workers.add(worker);
     worker.start();
   }

@@ -106,6 +106,7 @@ public final class ProcessSandbox implements Sandbox {
       throw new IllegalStateException(
           "only a worker that runs as root can run its agents as the uids " + uids);
     }
+    log.info("Local commands run as the uids {}, one per run, not as root", uids);
     return new ProcessSandbox(System.getenv(), uids);
   }
 
