@@ -83,6 +83,32 @@ class WorkerCommandTest {
   }
 
   @Test
+  void anExecutorWithFewerAgentUidsThanSuiteSlotsEndsWithOneSentenceNamingThem(
+      DevStack stack, @TempDir Path dir) throws Exception {
+    FleetqProcess.Ended ended =
+        FleetqProcess.run(
+            dir.resolve("output.txt"),
+            "executor",
+            "--kafka",
+            stack.bootstrapServers(),
+            "--redis",
+            stack.redisUri(),
+            "--work-dir",
+            dir.resolve("work").toString(),
+            "--suite-slots",
+            "2",
+            "--agent-uids",
+            "61000-61000");
+
+    assertThat(ended.status()).as("exit status (output: %s)", ended.output()).isEqualTo(2);
+    assertThat(ended.output())
+        .as("what the operator sees")
+        .contains(
+            "fleetq executor: --agent-uids 61000-61000 holds 1 uids, fewer than the 2 commands")
+        .doesNotContain("Exception");
+  }
+
+  @Test
   void aTakenMetricsPortEndsWithOneSentenceNamingIt(DevStack stack, @TempDir Path dir)
       throws Exception {
     openToAgentUids(dir);

@@ -57,11 +57,12 @@ final class DroppedRun implements AutoCloseable {
       own(run.workdir(), uid, uid);
       own(run.scratchDir(), uid, uid);
       return dropped;
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
       uids.release(uid);
-      throw e instanceof IOException io
-          ? new UncheckedIOException("could not hand " + run.workdir() + " to uid " + uid, io)
-          : (RuntimeException) e;
+      throw new UncheckedIOException("could not hand " + run.workdir() + " to uid " + uid, e);
+    } catch (RuntimeException e) {
+      uids.release(uid);
+      throw e;
     }
   }
 
