@@ -81,6 +81,14 @@ final class CoordinatorCommand implements Callable<Integer> {
               + " deciding (env FLEETQ_GATE_PARALLEL_RUNS; default ${DEFAULT-VALUE}).")
   int gateParallelRuns;
 
+  @Option(
+      names = "--gate-keep-branches",
+      defaultValue = "${env:FLEETQ_GATE_KEEP_BRANCHES:-false}",
+      description =
+          "Keep the candidates' fleetq/... branches in the origin after their verdicts; by default"
+              + " the gate deletes them (env FLEETQ_GATE_KEEP_BRANCHES).")
+  boolean gateKeepBranches;
+
   @Override
   public Integer call() throws InterruptedException {
     ApiTokens tokens;
@@ -102,7 +110,11 @@ final class CoordinatorCommand implements Callable<Integer> {
                 CoordinatorConfig.DEFAULT_PROJECTOR_GROUP);
     GateConfig gate;
     try {
-      gate = GateConfig.defaults().withMaxWait(gateMaxWait).withParallelRuns(gateParallelRuns);
+      gate =
+          GateConfig.defaults()
+              .withMaxWait(gateMaxWait)
+              .withParallelRuns(gateParallelRuns)
+              .withKeepBranches(gateKeepBranches);
     } catch (IllegalArgumentException e) {
       System.err.println("fleetq coordinator: the gate's settings: " + e.getMessage());
       return 2;

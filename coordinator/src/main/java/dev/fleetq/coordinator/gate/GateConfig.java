@@ -29,6 +29,8 @@ import java.util.Objects;
  *     arrived, while no repository among them has {@code maxBatch} requests, before it decides them
  *     as a batch; waiting lets candidates pushed a little apart share one suite run. {@link
  *     Duration#ZERO} is allowed and means "do not wait": a batch is what one poll returned
+ * @param keepBranches whether the candidates' branches ({@code fleetq/{job}/{unit}/a{n}}) stay in
+ *     the origin after their verdict; by default the gate deletes them once the verdict is reported
  */
 public record GateConfig(
     String groupId,
@@ -40,7 +42,8 @@ public record GateConfig(
     List<String> protectedGlobs,
     int flakeReruns,
     int maxBatch,
-    Duration maxWait) {
+    Duration maxWait,
+    boolean keepBranches) {
 
   /** The consumer group of a standard installation. */
   public static final String DEFAULT_GROUP_ID = "fleetq-gate";
@@ -137,7 +140,8 @@ public record GateConfig(
         DEFAULT_PROTECTED_GLOBS,
         DEFAULT_FLAKE_RERUNS,
         DEFAULT_MAX_BATCH,
-        DEFAULT_MAX_WAIT);
+        DEFAULT_MAX_WAIT,
+        false);
   }
 
   /** The same configuration with another consumer group, as tests use. */
@@ -152,7 +156,8 @@ public record GateConfig(
         protectedGlobs,
         flakeReruns,
         maxBatch,
-        maxWait);
+        maxWait,
+        keepBranches);
   }
 
   /** The same configuration with another retry policy for unexpected failures. */
@@ -167,7 +172,8 @@ public record GateConfig(
         protectedGlobs,
         flakeReruns,
         maxBatch,
-        maxWait);
+        maxWait,
+        keepBranches);
   }
 
   /** The same configuration with other test and protected paths; empty lists turn a check off. */
@@ -182,7 +188,8 @@ public record GateConfig(
         newProtectedGlobs,
         flakeReruns,
         maxBatch,
-        maxWait);
+        maxWait,
+        keepBranches);
   }
 
   /** The same configuration with another number of re-runs of a regressed suite. */
@@ -197,7 +204,8 @@ public record GateConfig(
         protectedGlobs,
         reruns,
         maxBatch,
-        maxWait);
+        maxWait,
+        keepBranches);
   }
 
   /** The same configuration with another batch size. */
@@ -212,7 +220,24 @@ public record GateConfig(
         protectedGlobs,
         flakeReruns,
         batch,
-        maxWait);
+        maxWait,
+        keepBranches);
+  }
+
+  /** The same configuration, keeping the candidates' branches in the origin or not. */
+  public GateConfig withKeepBranches(boolean keep) {
+    return new GateConfig(
+        groupId,
+        landAttempts,
+        failureAttempts,
+        failureBackoff,
+        parallelRuns,
+        testGlobs,
+        protectedGlobs,
+        flakeReruns,
+        maxBatch,
+        maxWait,
+        keep);
   }
 
   /** The same configuration with {@code runs} suite runs in flight at once. */
@@ -227,7 +252,8 @@ public record GateConfig(
         protectedGlobs,
         flakeReruns,
         maxBatch,
-        maxWait);
+        maxWait,
+        keepBranches);
   }
 
   /**
@@ -245,7 +271,8 @@ public record GateConfig(
         protectedGlobs,
         flakeReruns,
         maxBatch,
-        wait);
+        wait,
+        keepBranches);
   }
 
   private static void requireAtLeastOne(int value, String name) {

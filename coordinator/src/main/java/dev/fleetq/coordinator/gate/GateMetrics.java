@@ -28,6 +28,7 @@ final class GateMetrics {
   private final Counter suiteRuns;
   private final Counter flakes;
   private final Histogram batchSize;
+  private final Counter branchDeletions;
 
   GateMetrics(PrometheusRegistry registry) {
     this.registry = registry;
@@ -66,6 +67,16 @@ final class GateMetrics {
             .classicOnly()
             .classicUpperBounds(BATCH_BOUNDS)
             .register(registry);
+    this.branchDeletions =
+        Counter.builder()
+            .name("fleetq_gate_branches_deleted_total")
+            .help(
+                "Candidate branches the gate deleted from the origin after their verdict, and those"
+                    + " it could not delete.")
+            .labelNames("outcome")
+            .register(registry);
+    branchDeletions.initLabelValues("deleted");
+    branchDeletions.initLabelValues("failed");
     verdicts.initLabelValues(GateVerdict.Outcome.LANDED.name());
     suiteRuns.initLabelValues();
     flakes.initLabelValues();
@@ -97,6 +108,10 @@ final class GateMetrics {
 
   void flaky() {
     flakes.inc();
+  }
+
+  void branchesDeleted(int count, boolean deleted) {
+    branchDeletions.labelValues(deleted ? "deleted" : "failed").inc(count);
   }
 
   void batch(int size) {

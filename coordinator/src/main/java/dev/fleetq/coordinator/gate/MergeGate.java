@@ -144,6 +144,7 @@ public final class MergeGate implements AutoCloseable {
             ledger,
             queue,
             new VerdictLog(redis, core.keys()),
+            new BranchCleanup(gatekeeper, metrics, config.keepBranches()),
             clock,
             config.failureAttempts(),
             config.failureBackoff(),

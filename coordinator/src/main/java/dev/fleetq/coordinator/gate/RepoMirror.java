@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -21,6 +22,9 @@ import java.util.List;
  * its partition ownership guarantees. Different repositories may be used concurrently.
  */
 final class RepoMirror {
+  /** Where workers push candidates: {@code fleetq/{job}/{unit}/a{n}}. */
+  static final String CANDIDATE_PREFIX = "fleetq/";
+
   private final Git git;
   private final Path mirror;
   private final Path scratchRoot;
@@ -105,6 +109,23 @@ final class RepoMirror {
     }
     fetch();
     return mainHead().equals(expected) ? Push.rejected(push.stderr()) : Push.MAIN_MOVED;
+  }
+
+  /**
+   * Deletes {@code branches} from the origin in one push; only candidate branches ({@code
+   * fleetq/...}), never the main branch.
+   *
+   * @return the push's outcome; a branch that is already gone fails the push as a whole
+   */
+  GitResult deleteBranches(List<String> branches) {
+    List<String> command = new ArrayList<>(List.of("push", "--quiet", "--no-verify", "origin"));
+    for (String branch : branches) {
+      if (!branch.startsWith(CANDIDATE_PREFIX) || branch.equals(repo.branch())) {
+        throw new IllegalArgumentException("refusing to delete the branch " + branch);
+      }
+      command.add(":refs/heads/" + branch);
+    }
+    return git.tryRun(mirror, command.toArray(String[]::new));
   }
 
   private void create() {

@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * refusal in its detail, then records the verdict in the {@link VerdictLog} and takes the request
  * off the {@link GateQueue}. A unit that lands is confirmed in the {@link GateLedger} only after
  * its {@code LANDED} event is acknowledged, so a landing whose report was lost is told apart from
- * one that was reported. A repository's requests for the same unit are decided one after the other,
- * so that the second sees the first's landing.
+ * one that was reported. Once a batch's verdicts are out, its candidates' branches are deleted from
+ * the origin ({@link BranchCleanup}). A repository's requests for the same unit are decided one
+ * after the other, so that the second sees the first's landing.
  *
  * <p>A decision that fails for an unexpected reason (Redis, Kafka or the origin unreachable) is
  * tried again after a pause, a bounded number of times; then the record is dead-lettered and the
@@ -52,6 +53,7 @@ final class RequestHandler {
   private final GateLedger ledger;
   private final GateQueue queue;
   private final VerdictLog verdicts;
+  private final BranchCleanup branches;
   private final Clock clock;
   private final int failureAttempts;
   private final Duration failureBackoff;
@@ -67,6 +69,7 @@ final class RequestHandler {
       GateLedger ledger,
       GateQueue queue,
       VerdictLog verdicts,
+      BranchCleanup branches,
       Clock clock,
       int failureAttempts,
       Duration failureBackoff,
@@ -77,6 +80,7 @@ final class RequestHandler {
     this.ledger = ledger;
     this.queue = queue;
     this.verdicts = verdicts;
+    this.branches = branches;
     this.clock = clock;
     this.failureAttempts = failureAttempts;
     this.failureBackoff = failureBackoff;
@@ -164,6 +168,7 @@ final class RequestHandler {
       Decision decision = decisions.get(i);
       LogContext.inUnit(pending.request().key(), () -> report(pending, decision));
     }
+    branches.decided(requests);
   }
 
   private void report(Pending pending, Decision decision) {

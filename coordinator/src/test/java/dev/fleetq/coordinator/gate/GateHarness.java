@@ -372,6 +372,14 @@ final class GateHarness implements AutoCloseable {
     void apply(Path clone) throws IOException;
   }
 
+  /** The candidate branches ({@code fleetq/...}) the origin holds now. */
+  List<String> originCandidateBranches() {
+    return WORKER_GIT
+        .run(repo.origin(), "for-each-ref", "--format=%(refname:short)", "refs/heads/fleetq/")
+        .lines()
+        .toList();
+  }
+
   /** A pushed candidate branch. */
   record Candidate(UnitKey key, String branch, String commit, String base) {}
 }

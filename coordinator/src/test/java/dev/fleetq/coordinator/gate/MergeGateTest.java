@@ -101,6 +101,29 @@ class MergeGateTest {
   }
 
   @Test
+  void theBranchesOfALandedAndARefusedCandidateAreDeletedFromTheOriginOnceDecided() {
+    harness.savePlannersBaseline();
+    Candidate fixing = harness.candidate("u-kept", Map.ofEntries(fix(1)), List.of());
+    Candidate breaking = harness.candidate("u-gone", Map.ofEntries(fix(2), breaking(5)), List.of());
+    assertThat(harness.originCandidateBranches())
+        .as("branches before the verdicts")
+        .containsExactlyInAnyOrder(fixing.branch(), breaking.branch());
+
+    harness.submit(harness.request(fixing, 1));
+    harness.submit(harness.request(breaking, 1));
+
+    assertThat(harness.awaitVerdict(fixing.key()).status()).isEqualTo(UnitStatus.LANDED);
+    assertThat(harness.awaitVerdict(breaking.key()).reason()).isEqualTo(Reason.REGRESSION);
+    Harness.eventually()
+        .untilAsserted(
+            () ->
+                assertThat(harness.originCandidateBranches())
+                    .as("candidate branches left in the origin")
+                    .isEmpty());
+    assertThat(harness.onMain("src/f01.txt")).as("the landed fix, on main").isEqualTo("fixed-01");
+  }
+
+  @Test
   void staleAttemptsAreRefusedAndADuplicateOfALandedUnitChangesNothing() {
     harness.savePlannersBaseline();
     String oldMain = harness.repo.mainHead();
