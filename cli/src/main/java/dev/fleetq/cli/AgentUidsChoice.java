@@ -11,10 +11,10 @@ import java.nio.file.Path;
  */
 public final class AgentUidsChoice {
   /** Drop to the default uids when root. */
-  public static final String AUTO = "auto";
+  private static final String AUTO = "auto";
 
   /** Run commands as this process's user. */
-  public static final String OFF = "off";
+  private static final String OFF = "off";
 
   private AgentUidsChoice() {}
 
