@@ -11,7 +11,7 @@ import java.util.List;
  * A worker's sign of life, renewed every few seconds under a key that expires when it stops.
  *
  * @param worker the worker
- * @param slots how many units it can work on at once
+ * @param slots how many units it can work on at once; 0 for an executor, which runs suites only
  * @param units the units it is working on now
  * @param version the fleetq version it runs
  * @param at when it was written
@@ -26,7 +26,7 @@ public record WorkerHeartbeat(
   /** Checks every field and copies the units. */
   public WorkerHeartbeat {
     Check.requireNonNull("worker", worker);
-    Check.requireAtLeast("slots", slots, 1);
+    Check.requireAtLeast("slots", slots, 0);
     units = units == null ? List.of() : List.copyOf(units);
     Check.requireNonNull("at", at);
   }

@@ -49,6 +49,7 @@ class StateRecordsTest {
                 T0.plusSeconds(9)),
             new GateBaseline(RepoId.parse("calc-1f0c2a9e"), aCommit('a'), Set.of("a#b", "c#d"), T0),
             new WorkerHeartbeat(WORKER, 2, List.of(KEY), "0.1.0", T0),
+            new WorkerHeartbeat(WORKER, 0, List.of(), "0.1.0", T0),
             new QueuedRequest(JOB, UNIT, 2, WORKER, aCommit('c'), T0));
 
     for (Object record : records) {
@@ -56,6 +57,13 @@ class StateRecordsTest {
           .as("round trip of %s", record.getClass().getSimpleName())
           .isEqualTo(record);
     }
+  }
+
+  @Test
+  void aHeartbeatWithNegativeSlotsIsRefusedNamingTheField() {
+    assertThatThrownBy(() -> new WorkerHeartbeat(WORKER, -1, List.of(), "0.1.0", T0))
+        .isInstanceOf(InvalidMessageException.class)
+        .hasMessageContaining("slots");
   }
 
   @Test

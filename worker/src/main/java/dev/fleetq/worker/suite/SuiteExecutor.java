@@ -186,8 +186,6 @@ public final class SuiteExecutor {
    */
   public void stop() {
     slots.forEach(SuiteSlot::stop);
-    // The interrupt kills a running command's process tree (the sandbox's contract) or git.
-    threads.forEach(Thread::interrupt);
   }
 
   /**

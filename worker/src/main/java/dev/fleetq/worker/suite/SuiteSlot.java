@@ -67,6 +67,9 @@ final class SuiteSlot implements Runnable {
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private volatile boolean stopping;
 
+  /** The thread while it runs a request's command; the only time {@link #stop()} interrupts it. */
+  private Thread running;
+
   SuiteSlot(
       Supplier<ShareConsumer<byte[], byte[]>> consumers,
       String topic,
@@ -118,13 +121,22 @@ final class SuiteSlot implements Runnable {
     }
   }
 
-  /** Stops taking requests; a poll in progress returns at once. Does not wait or interrupt. */
+  /**
+   * Stops taking requests: a poll in progress returns at once, and a run in progress is interrupted,
+   * which kills its process tree (the sandbox's contract) or its git. Nothing else is interrupted:
+   * an interrupt that reached the consumer's own close would cut it short. Does not wait.
+   */
   void stop() {
     stopping = true;
     stopSignal.countDown();
     ShareConsumer<byte[], byte[]> polling = consumer;
     if (polling != null) {
       polling.wakeup();
+    }
+    synchronized (this) {
+      if (running != null) {
+        running.interrupt();
+      }
     }
   }
 
@@ -210,7 +222,7 @@ final class SuiteSlot implements Runnable {
           request.testCommand(),
           request.ref(),
           request.repoUrl());
-      SuiteResult result = runner.run(request);
+      SuiteResult result = runInterruptibly(request);
       renewal.cancel(false);
       if (stopping || Thread.currentThread().isInterrupted()) {
         handBack(request, lease, "the worker is stopping");
@@ -237,6 +249,22 @@ final class SuiteSlot implements Runnable {
       runner.remove(request);
       metrics.suiteEnded();
       MDC.clear();
+    }
+  }
+
+  private SuiteResult runInterruptibly(SuiteRequest request) {
+    synchronized (this) {
+      if (stopping) {
+        throw new CancellationException("the worker is stopping");
+      }
+      running = Thread.currentThread();
+    }
+    try {
+      return runner.run(request);
+    } finally {
+      synchronized (this) {
+        running = null;
+      }
     }
   }
 
