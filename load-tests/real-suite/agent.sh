@@ -3,6 +3,7 @@
 # in FLEETQ_TARGET_TESTS it restores the line of the mutation that breaks it (mutations.sh).
 #   AGENT_MODE=fix     (default) fix the targets; the SABOTEUR_TEST unit also applies SABOTAGE on attempt 1
 #   AGENT_MODE=nonfix  as fix, but the NONFIX_TEST unit only edits a comment, on every attempt
+#   AGENT_MODE=weak    fix the targets, and on attempt 1 every unit also applies WEAK (no saboteur)
 # A target whose line is already good (another unit with the same root cause landed first) gets a note
 # file instead, since a unit that changes nothing ends NO_CHANGES.
 set -eu
@@ -32,9 +33,14 @@ for id in $FLEETQ_TARGET_TESTS; do
     fi
   done <<< "$MUTATIONS"
   [ $found = yes ] || { say "no mutation known for $id"; exit 1; }
-  if [ "$id" = "$SABOTEUR_TEST" ] && [ "$FLEETQ_ATTEMPT" = 1 ]; then
+  if [ "$mode" != weak ] && [ "$id" = "$SABOTEUR_TEST" ] && [ "$FLEETQ_ATTEMPT" = 1 ]; then
     IFS='|' read -r file line good bad <<< "$SABOTAGE"
     swap "$file" "$line" "$good" "$bad"
     say "SABOTAGE: $file:$line ($good -> $bad)"
   fi
 done
+if [ "$mode" = weak ] && [ "$FLEETQ_ATTEMPT" = 1 ]; then
+  IFS='|' read -r file line good bad <<< "$WEAK"
+  swap "$file" "$line" "$good" "$bad"
+  say "WEAK: $file:$line ($good -> $bad)"
+fi

@@ -1,12 +1,12 @@
 #!/bin/bash
 # fleetq's goal check on a real JUnit 5 suite (commons-codec 1.17.1). See README.md.
-#   run.sh [fix|nonfix]      env: AGENTS (4), HTTP_PORT (18080), WORK (/tmp/fleetq-real-suite),
+#   run.sh [fix|nonfix|weak] env: AGENTS (4), HTTP_PORT (18080), WORK (/tmp/fleetq-real-suite),
 #                            JOB_TIMEOUT seconds (480), FLEETQ_JAR (cli/target/fleetq.jar)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 mode=${1:-fix}
-case $mode in fix | nonfix) ;; *) echo "usage: run.sh [fix|nonfix]" >&2; exit 2 ;; esac
+case $mode in fix | nonfix | weak) ;; *) echo "usage: run.sh [fix|nonfix|weak]" >&2; exit 2 ;; esac
 . "$here/mutations.sh"
 agents=${AGENTS:-4}
 port=${HTTP_PORT:-18080}

@@ -77,9 +77,27 @@ final class CoordinatorCommand implements Callable<Integer> {
       names = "--gate-parallel-runs",
       defaultValue = "${env:FLEETQ_GATE_PARALLEL_RUNS:-" + GateConfig.DEFAULT_PARALLEL_RUNS + "}",
       description =
-          "Suite runs the gate keeps in flight on the executors at once, one per repository it is"
-              + " deciding (env FLEETQ_GATE_PARALLEL_RUNS; default ${DEFAULT-VALUE}).")
+          "Suite runs the gate keeps in flight on the executors at once: one per repository it is"
+              + " deciding, and up to this many probes of one batch's bisection"
+              + " (env FLEETQ_GATE_PARALLEL_RUNS; default ${DEFAULT-VALUE}).")
   int gateParallelRuns;
+
+  @Option(
+      names = "--gate-min-batch",
+      defaultValue = "${env:FLEETQ_GATE_MIN_BATCH:-" + GateConfig.DEFAULT_MIN_BATCH + "}",
+      description =
+          "The smallest batch a repository's batch size halves to after batches in which the gate"
+              + " refused a candidate (env FLEETQ_GATE_MIN_BATCH; default ${DEFAULT-VALUE}).")
+  int gateMinBatch;
+
+  @Option(
+      names = "--gate-max-batch",
+      defaultValue = "${env:FLEETQ_GATE_MAX_BATCH:-" + GateConfig.DEFAULT_MAX_BATCH + "}",
+      description =
+          "The most requests of a repository the gate merges and tests together; a repository"
+              + " starts there and grows back by one after each batch that lands whole"
+              + " (env FLEETQ_GATE_MAX_BATCH; default ${DEFAULT-VALUE}).")
+  int gateMaxBatch;
 
   @Option(
       names = "--gate-keep-branches",
@@ -114,6 +132,7 @@ final class CoordinatorCommand implements Callable<Integer> {
           GateConfig.defaults()
               .withMaxWait(gateMaxWait)
               .withParallelRuns(gateParallelRuns)
+              .withBatchSizes(gateMinBatch, gateMaxBatch)
               .withKeepBranches(gateKeepBranches);
     } catch (IllegalArgumentException e) {
       System.err.println("fleetq coordinator: the gate's settings: " + e.getMessage());

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,6 +23,9 @@ import java.util.TreeMap;
  * events while the main thread reads snapshots; every method is synchronized.
  */
 final class Tally {
+  /** How many of a refusal's tests its line names. */
+  private static final int NAMED_TESTS = 2;
+
   /** One agent's record: what it does now, and what it did. */
   record Agent(String doing, int landed, int refused, Duration agentTime) {}
 
@@ -108,12 +112,24 @@ final class Tally {
     if (by != null) {
       verdictsRefused++;
       Agent a = agent(by);
-      String why = "gate refused " + e.unitId().value() + attempt(e) + ": " + e.reason();
+      String why =
+          "gate refused " + e.unitId().value() + attempt(e) + ": " + e.reason() + naming(e.tests());
       agents.put(by, new Agent(why, a.landed, a.refused + 1, a.agentTime));
     } else {
       agentStopped(worker, e);
       doing(worker, e.unitId().value() + attempt(e) + " failed: " + e.reason());
     }
+  }
+
+  /** The tests a refusal names, as {@code " (t1, t2 and 3 more)"}; nothing when it names none. */
+  private static String naming(List<String> tests) {
+    if (tests.isEmpty()) {
+      return "";
+    }
+    String shown = String.join(", ", tests.subList(0, Math.min(NAMED_TESTS, tests.size())));
+    return tests.size() <= NAMED_TESTS
+        ? " (" + shown + ")"
+        : " (" + shown + " and " + (tests.size() - NAMED_TESTS) + " more)";
   }
 
   private void agentStopped(String worker, UnitEvent e) {

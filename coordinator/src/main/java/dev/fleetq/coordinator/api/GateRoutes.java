@@ -68,6 +68,7 @@ final class GateRoutes {
     body.put("queue", queue);
     snapshot.baseline().ifPresent(baseline -> body.put("baseline", baseline(baseline)));
     body.put("recentVerdicts", snapshot.recentVerdicts());
+    snapshot.batchSize().ifPresent(size -> body.put("batchSize", size));
     return body;
   }
 

@@ -23,9 +23,12 @@ import org.slf4j.LoggerFactory;
  * another unit's target, or the one that did not make its own target pass), the {@link FlakeFilter}
  * makes sure each break is real, those candidates are refused naming the tests, and the rest is
  * merged and tested again; so every candidate that is not to blame lands, main never holds a
- * regression, and a landed unit's target tests pass on main. The suite's runs are kept by tree
- * ({@link TreeRuns}) for the whole batch, so a merge that gives the same files as one already
- * tested costs no run.
+ * regression, and a landed unit's target tests pass on main. What a run proved carries over: the
+ * prefix below the first failure is known to be good and is never tested again, and once culprits
+ * are dense the {@link Splitting} tests groups past it rather than the whole chain. With {@code
+ * parallelRuns} above 1 a bisection probes that many prefixes at once, on as many executors. The
+ * suite's runs are kept by tree ({@link TreeRuns}) for the whole batch, so a merge that gives the
+ * same files as one already tested costs no run.
  *
  * <p>Not thread-safe per repository: the gate decides one batch of a repository at a time, on an
  * executor thread; it blocks while git and the tests run.
@@ -39,6 +42,7 @@ final class BatchGate {
   private final FlakeFilter flakes;
   private final Consumer<GateRequest> gating;
   private final int landAttempts;
+  private final TreeRuns.Parallel parallel;
   private final Clock clock;
 
   BatchGate(
@@ -48,6 +52,7 @@ final class BatchGate {
       FlakeFilter flakes,
       Consumer<GateRequest> gating,
       int landAttempts,
+      TreeRuns.Parallel parallel,
       Clock clock) {
     this.gatekeeper = gatekeeper;
     this.ledger = ledger;
@@ -55,6 +60,7 @@ final class BatchGate {
     this.flakes = flakes;
     this.gating = gating;
     this.landAttempts = landAttempts;
+    this.parallel = parallel;
     this.clock = clock;
   }
 
@@ -73,7 +79,8 @@ final class BatchGate {
     Verdicts verdicts = new Verdicts(requests, clock);
     GateRequest first = requests.get(0);
     RepoMirror mirror = gatekeeper.mirror(first.repo());
-    TreeRuns runs = new TreeRuns(suites, mirror, first, first.repoId().value(), verdicts::countRun);
+    TreeRuns runs =
+        new TreeRuns(suites, mirror, first, first.repoId().value(), verdicts::countRun, parallel);
     List<Integer> pending = admit(verdicts, mirror);
     for (int attempt = 1; attempt <= landAttempts && !pending.isEmpty(); attempt++) {
       if (attempt > 1) {
@@ -151,44 +158,91 @@ final class BatchGate {
       return List.of();
     }
     List<Integer> members = pending;
+    Splitting splitting = new Splitting();
     while (!members.isEmpty()) {
       try (RepoMirror.Scratch scratch = mirror.scratch(main, "batch")) {
-        Chain chain = merge(verdicts, scratch, main, members);
-        if (chain.members().isEmpty()) {
-          return List.of();
-        }
-        SuiteRunner.Outcome run = runs.in(scratch.dir(), chain.head(chain.size()), "batch");
-        if (run.timedOut()) {
-          refuseTimedOut(verdicts, chain, run);
+        Merge merge = new Merge(verdicts, scratch, main, members);
+        if (merge.upTo(1).members().isEmpty()) {
           return List.of();
         }
         Optional<Comparison> clean =
-            new ChainRun(
-                    runs,
-                    flakes,
-                    verdicts,
-                    mirror,
-                    main,
-                    chain,
-                    Expectations.of(baseline.get().passing(), verdicts, chain))
-                .test(run);
+            test(verdicts, mirror, runs, main, merge, baseline.get(), splitting);
         if (clean.isPresent()) {
-          return land(verdicts, mirror, main, chain, clean.get());
+          return land(verdicts, mirror, main, merge.upTo(merge.most()), clean.get());
         }
-        members = chain.members().stream().filter(index -> !verdicts.decided(index)).toList();
+        members = merge.undecided();
       }
     }
     return List.of();
   }
 
-  private static void refuseTimedOut(Verdicts verdicts, Chain chain, SuiteRunner.Outcome run) {
-    GateRequest first = verdicts.request(chain.members().get(0));
+  /**
+   * Tests the chain as far as the {@link Splitting} says, group after group, merging candidates
+   * only as far as a run needs them, until the whole chain meets its expectations (its comparison,
+   * to land) or some candidate is refused (empty).
+   */
+  private Optional<Comparison> test(
+      Verdicts verdicts,
+      RepoMirror mirror,
+      TreeRuns runs,
+      String main,
+      Merge merge,
+      GateBaseline baseline,
+      Splitting splitting) {
+    while (true) {
+      int knownGood = splitting.knownGood();
+      Chain tested = merge.upTo(splitting.end(merge.most()));
+      int end = tested.size();
+      boolean whole = end == merge.most();
+      SuiteRunner.Outcome run = runs.at(tested.head(end), whole ? "batch" : "group");
+      if (run.timedOut()) {
+        refuseTimedOut(verdicts, tested.members().subList(knownGood, end), run);
+        return Optional.empty();
+      }
+      ChainRun test =
+          new ChainRun(
+              runs,
+              flakes,
+              verdicts,
+              mirror,
+              main,
+              tested,
+              Expectations.of(baseline.passing(), verdicts, tested));
+      Optional<Comparison> clean = test.test(run, knownGood);
+      if (clean.isEmpty()) {
+        long refused = tested.members().stream().filter(verdicts::decided).count();
+        splitting.failed(
+            Math.min(test.firstFailing(), firstDecided(verdicts, tested)), (int) refused);
+        return clean;
+      }
+      splitting.passed(end);
+      if (whole) {
+        return clean;
+      }
+    }
+  }
+
+  /**
+   * The first prefix of {@code chain} whose last candidate is decided (refused); past it if none.
+   */
+  private static int firstDecided(Verdicts verdicts, Chain chain) {
+    for (int prefix = 1; prefix <= chain.size(); prefix++) {
+      if (verdicts.decided(chain.members().get(prefix - 1))) {
+        return prefix;
+      }
+    }
+    return chain.size() + 1;
+  }
+
+  private static void refuseTimedOut(
+      Verdicts verdicts, List<Integer> members, SuiteRunner.Outcome run) {
+    GateRequest first = verdicts.request(members.get(0));
     String detail =
         "With the candidate merged, the test command ran past its timeout of "
             + first.gate().timeout()
             + ". Its last lines:\n"
             + run.logTail();
-    chain.members().forEach(i -> verdicts.decide(i, b -> b.refuse(Reason.TIMED_OUT, detail)));
+    members.forEach(i -> verdicts.decide(i, b -> b.refuse(Reason.TIMED_OUT, detail)));
   }
 
   /** The message of the merge commit that lands the request's candidate on main. */
@@ -196,22 +250,55 @@ final class BatchGate {
     return "Land " + request.key() + " attempt " + request.attempt();
   }
 
-  private Chain merge(
-      Verdicts verdicts, RepoMirror.Scratch scratch, String main, List<Integer> members) {
-    List<Integer> merged = new ArrayList<>();
-    List<String> heads = new ArrayList<>();
-    for (int index : members) {
-      GateRequest request = verdicts.request(index);
-      List<String> conflicts = scratch.merge(request.candidateCommit(), landing(request));
-      if (conflicts.isEmpty()) {
-        merged.add(index);
-        heads.add(scratch.head());
-      } else {
-        verdicts.decide(
-            index, b -> b.refuse(Reason.CONFLICT, Refusals.conflict(request, main, conflicts)));
-      }
+  /**
+   * The candidates merged onto main one after another in a scratch worktree, only as far as the
+   * runs need them: a candidate that conflicts is refused {@code CONFLICT} and left out.
+   */
+  private static final class Merge {
+    private final Verdicts verdicts;
+    private final RepoMirror.Scratch scratch;
+    private final String main;
+    private final List<Integer> left;
+    private final List<Integer> merged = new ArrayList<>();
+    private final List<String> heads = new ArrayList<>();
+
+    Merge(Verdicts verdicts, RepoMirror.Scratch scratch, String main, List<Integer> members) {
+      this.verdicts = verdicts;
+      this.scratch = scratch;
+      this.main = main;
+      this.left = new ArrayList<>(members);
     }
-    return new Chain(merged, heads);
+
+    /** How long the chain can grow: the candidates merged and those not merged yet. */
+    int most() {
+      return merged.size() + left.size();
+    }
+
+    /** The chain of the first {@code prefix} candidates, shorter when fewer merge. */
+    Chain upTo(int prefix) {
+      while (merged.size() < prefix && !left.isEmpty()) {
+        int index = left.remove(0);
+        GateRequest request = verdicts.request(index);
+        List<String> conflicts = scratch.merge(request.candidateCommit(), landing(request));
+        if (conflicts.isEmpty()) {
+          merged.add(index);
+          heads.add(scratch.head());
+        } else {
+          verdicts.decide(
+              index, b -> b.refuse(Reason.CONFLICT, Refusals.conflict(request, main, conflicts)));
+        }
+      }
+      int size = Math.min(prefix, merged.size());
+      return new Chain(List.copyOf(merged.subList(0, size)), List.copyOf(heads.subList(0, size)));
+    }
+
+    /** The candidates not decided yet, merged or not, in order. */
+    List<Integer> undecided() {
+      List<Integer> all = new ArrayList<>();
+      merged.stream().filter(index -> !verdicts.decided(index)).forEach(all::add);
+      all.addAll(left);
+      return all;
+    }
   }
 
   private List<Integer> land(

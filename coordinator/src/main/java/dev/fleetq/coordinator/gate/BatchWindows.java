@@ -16,11 +16,12 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The records of each partition that the gate has read and not yet handed to a batch: the
  * partition's window. A window opens with its first record and is <em>ready</em> when one
- * repository in it has {@code maxBatch} requests, or {@code maxWait} after it opened; so requests
- * that arrive a little apart are decided together, and a zero {@code maxWait} makes every window
- * ready at once. A window keeps collecting while a batch of its partition is being decided, and is
- * <em>full</em> (its partition is paused) when one repository has {@code maxBatch} requests or it
- * holds {@value #LIMIT_BATCHES} times {@code maxBatch} records, which bounds the gate's memory.
+ * repository in it has as many requests as its batch size ({@link BatchSizes}), or {@code maxWait}
+ * after it opened; so requests that arrive a little apart are decided together, and a zero {@code
+ * maxWait} makes every window ready at once. A window keeps collecting while a batch of its
+ * partition is being decided, and is <em>full</em> (its partition is paused) when one repository
+ * has its batch size of requests or it holds {@value #LIMIT_BATCHES} times {@code maxBatch}
+ * records, which bounds the gate's memory.
  *
  * <p>Records are counted by repository through their key, which is the repository's id on the gate
  * topic; the {@link RequestHandler} groups them by the decoded request.
@@ -31,13 +32,18 @@ final class BatchWindows {
   /** A window holds at most this many batches' worth of records before its partition pauses. */
   static final int LIMIT_BATCHES = 4;
 
-  private final int maxBatch;
+  private final BatchSizes sizes;
   private final Duration maxWait;
   private final Map<TopicPartition, Window> windows = new HashMap<>();
 
-  BatchWindows(int maxBatch, Duration maxWait) {
-    this.maxBatch = maxBatch;
+  BatchWindows(BatchSizes sizes, Duration maxWait) {
+    this.sizes = sizes;
     this.maxWait = maxWait;
+  }
+
+  /** The batch size of the repository whose records have the key {@code repo}. */
+  int batchSize(String repo) {
+    return sizes.of(repo);
   }
 
   /** Adds records read from the partition; the first one opens its window at {@code now}. */
@@ -51,14 +57,14 @@ final class BatchWindows {
   boolean full(TopicPartition partition) {
     Window window = windows.get(partition);
     return window != null
-        && (window.largestRepo() >= maxBatch || window.records.size() >= LIMIT_BATCHES * maxBatch);
+        && (window.hasFullBatch(sizes) || window.records.size() >= LIMIT_BATCHES * sizes.max());
   }
 
   /** Removes and returns the partition's records if its window is ready; otherwise nothing. */
   Optional<List<ConsumerRecord<byte[], byte[]>>> takeIfReady(
       TopicPartition partition, Instant now) {
     Window window = windows.get(partition);
-    if (window == null || (window.largestRepo() < maxBatch && now.isBefore(window.closesAt))) {
+    if (window == null || (!window.hasFullBatch(sizes) && now.isBefore(window.closesAt))) {
       return Optional.empty();
     }
     windows.remove(partition);
@@ -93,7 +99,6 @@ final class BatchWindows {
     private final Instant closesAt;
     private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     private final Map<String, Integer> byRepo = new HashMap<>();
-    private int largest;
 
     Window(Instant closesAt) {
       this.closesAt = closesAt;
@@ -102,12 +107,13 @@ final class BatchWindows {
     void add(List<ConsumerRecord<byte[], byte[]>> more) {
       for (ConsumerRecord<byte[], byte[]> record : more) {
         records.add(record);
-        largest = Math.max(largest, byRepo.merge(repoOf(record), 1, Integer::sum));
+        byRepo.merge(repoOf(record), 1, Integer::sum);
       }
     }
 
-    int largestRepo() {
-      return largest;
+    /** Whether a repository has as many requests here as its batch size. */
+    boolean hasFullBatch(BatchSizes sizes) {
+      return byRepo.entrySet().stream().anyMatch(e -> e.getValue() >= sizes.of(e.getKey()));
     }
   }
 

@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntFunction;
+import java.util.function.Function;
 
 /**
  * Finds which candidates of a merged batch break which tests. The batch is a chain of merges onto
@@ -16,7 +16,8 @@ import java.util.function.IntFunction;
  * passed on main, the candidate whose merge breaks it (its culprit); for a target test, its own
  * candidate when that prefix already fails it, or the later candidate that undid it. One suite run
  * answers for every test at once, so the searches of tests broken by different candidates share
- * runs while their intervals overlap; each run halves the widest interval left.
+ * runs while their intervals overlap; each run halves the widest interval left. With a width of
+ * {@code w}, {@code w} runs at once split it into {@code w + 1} parts: more runs, fewer steps.
  *
  * <p>Not thread-safe; one per search.
  */
@@ -31,13 +32,15 @@ final class Bisection {
    * @param whole the comparison of the whole chain, whose regressions are searched
    * @param expectedFrom the prefix from which a test is expected to pass, for those that are not
    *     expected from prefix 0 on
+   * @param knownGood a prefix already known to pass every expected test (0 for main alone), which
+   *     the search does not probe again
    */
-  Bisection(int size, Comparison whole, Map<String, Integer> expectedFrom) {
+  Bisection(int size, Comparison whole, Map<String, Integer> expectedFrom, int knownGood) {
     runs.put(size, whole);
     for (String test : whole.brokenIds()) {
       // A test expected from prefix k is searched as if prefix k - 1 passed it: if k fails it too,
       // the search ends at k.
-      passesUpTo.put(test, Math.max(0, expectedFrom.getOrDefault(test, 0) - 1));
+      passesUpTo.put(test, Math.max(knownGood, expectedFrom.getOrDefault(test, 0) - 1));
       failsFrom.put(test, size);
       failures.put(test, 1);
     }
@@ -46,27 +49,54 @@ final class Bisection {
   /**
    * Runs the search.
    *
-   * @param probe runs the suite on a prefix of the chain and compares it with the baseline
+   * @param width how many prefixes one step may probe at once: 1 halves the widest interval; more
+   *     split it into {@code width + 1} parts, trading suite runs for fewer steps
+   * @param probe runs the suite on each of some prefixes of the chain, at once, and compares each
+   *     with the baseline, in the order given
    */
-  Bisection search(IntFunction<Comparison> probe) {
-    String widest;
-    while ((widest = widest()) != null) {
-      int prefix = (passesUpTo.get(widest) + failsFrom.get(widest)) / 2;
-      Comparison run = probe.apply(prefix);
-      runs.put(prefix, run);
-      List<String> broken = run.brokenIds();
-      for (String test : passesUpTo.keySet()) {
-        if (passesUpTo.get(test) < prefix && prefix < failsFrom.get(test)) {
-          if (broken.contains(test)) {
-            failsFrom.put(test, prefix);
-            failures.merge(test, 1, Integer::sum);
-          } else {
-            passesUpTo.put(test, prefix);
-          }
-        }
+  Bisection search(int width, Function<List<Integer>, List<Comparison>> probe) {
+    List<Integer> next;
+    while (!(next = next(width)).isEmpty()) {
+      List<Comparison> probed = probe.apply(next);
+      for (int i = 0; i < next.size(); i++) {
+        record(next.get(i), probed.get(i));
       }
     }
     return this;
+  }
+
+  private void record(int prefix, Comparison run) {
+    runs.put(prefix, run);
+    List<String> broken = run.brokenIds();
+    for (String test : passesUpTo.keySet()) {
+      if (passesUpTo.get(test) < prefix && prefix < failsFrom.get(test)) {
+        if (broken.contains(test)) {
+          failsFrom.put(test, prefix);
+          failures.merge(test, 1, Integer::sum);
+        } else {
+          passesUpTo.put(test, prefix);
+        }
+      }
+    }
+  }
+
+  /**
+   * The prefixes the next step probes, in ascending order: the widest interval left split into up
+   * to {@code width + 1} equal parts; empty when every test's interval is down to one candidate.
+   */
+  private List<Integer> next(int width) {
+    String widest = widest();
+    if (widest == null) {
+      return List.of();
+    }
+    int from = passesUpTo.get(widest);
+    int gap = failsFrom.get(widest) - from;
+    int parts = Math.min(width, gap - 1) + 1;
+    List<Integer> prefixes = new ArrayList<>();
+    for (int part = 1; part < parts; part++) {
+      prefixes.add(from + part * gap / parts);
+    }
+    return prefixes;
   }
 
   /**

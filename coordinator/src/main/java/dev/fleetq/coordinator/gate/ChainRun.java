@@ -33,6 +33,7 @@ final class ChainRun {
   private final Expectations expected;
   private final Set<String> flaky;
   private final GateRequest first;
+  private int firstFailing;
 
   /**
    * @param main the main commit the candidates are landed on, which the refusals name
@@ -73,14 +74,17 @@ final class ChainRun {
    * The chain's comparison when it may land; empty when it refused some of its candidates.
    *
    * @param run the suite's run on the whole chain, which did not time out
+   * @param knownGood a prefix of the chain already known to meet the expectations
    */
-  Optional<Comparison> test(SuiteRunner.Outcome run) {
+  Optional<Comparison> test(SuiteRunner.Outcome run, int knownGood) {
     Comparison whole = Comparison.of(expected.all(), run.report());
+    firstFailing = chain.size() + 1;
     if (!whole.hasRegressions()) {
       return Optional.of(whole);
     }
     Bisection bisection =
-        new Bisection(chain.size(), whole, expected.targetsFrom()).search(this::probe);
+        new Bisection(chain.size(), whole, expected.targetsFrom(), knownGood)
+            .search(runs.width(), this::probe);
     boolean refused = false;
     Map<Integer, List<String>> unmet = new TreeMap<>();
     for (Map.Entry<Integer, List<String>> failing : bisection.culprits().entrySet()) {
@@ -100,7 +104,23 @@ final class ChainRun {
     for (Map.Entry<Integer, List<String>> own : unmet.entrySet()) {
       refused |= explain(own.getKey(), own.getValue());
     }
+    bisection
+        .culprits()
+        .forEach(
+            (prefix, tests) -> {
+              if (!flaky.containsAll(tests)) {
+                firstFailing = Math.min(firstFailing, prefix);
+              }
+            });
     return refused ? Optional.empty() : Optional.of(whole.withoutFlakes(flaky));
+  }
+
+  /**
+   * After {@link #test}: the first prefix seen failing a test that is not flaky, so every prefix
+   * below it meets the expectations; one past the chain when none does.
+   */
+  int firstFailing() {
+    return firstFailing;
   }
 
   /** Refuses the candidate at {@code prefix} for the tests it breaks, unless they are flaky. */
@@ -145,7 +165,7 @@ final class ChainRun {
             index, Comparison.of(Set.copyOf(targets), null), Unfinished.UNTESTED_ALONE);
       }
       alone = scratch.head();
-      mine = Comparison.of(Set.copyOf(targets), runs.in(scratch.dir(), alone, "alone").report());
+      mine = Comparison.of(Set.copyOf(targets), runs.at(alone, "alone").report());
     }
     boolean refused = false;
     if (mine.hasRegressions()) {
@@ -189,7 +209,7 @@ final class ChainRun {
         new Expectations(Set.copyOf(undone), Map.of(), expected.owners());
     Optional<Comparison> clean =
         new ChainRun(runs, flakes, verdicts, mirror, main, shifted, undoneFromStart, flaky)
-            .test(run);
+            .test(run, 0);
     if (clean.isEmpty()) {
       return true;
     }
@@ -218,19 +238,18 @@ final class ChainRun {
     if (failed >= flakes.failuresNeeded()) {
       return breaks;
     }
-    try (RepoMirror.Scratch again = mirror.scratch(commit, "recheck")) {
-      FlakeFilter.Result result =
-          flakes.recheck(
-              again.dir(), request, breaks, failed, runName("recheck"), verdicts::countRun);
-      verdicts.flaky(result.flaky());
-      flaky.addAll(result.flaky());
-      return result.comparison();
-    }
+    FlakeFilter.Result result =
+        flakes.recheck(
+            mirror, commit, request, breaks, failed, runName("recheck"), verdicts::countRun);
+    verdicts.flaky(result.flaky());
+    flaky.addAll(result.flaky());
+    return result.comparison();
   }
 
-  private Comparison probe(int prefix) {
-    SuiteRunner.Outcome run = runs.at(chain.head(prefix), "prefix");
-    return Comparison.of(expected.all(), run.timedOut() ? null : run.report());
+  private List<Comparison> probe(List<Integer> prefixes) {
+    return runs.atAll(prefixes.stream().map(chain::head).toList(), "prefix").stream()
+        .map(run -> Comparison.of(expected.all(), run.timedOut() ? null : run.report()))
+        .toList();
   }
 
   private String runName(String kind) {

@@ -1,7 +1,6 @@
 package dev.fleetq.coordinator.gate;
 
 import dev.fleetq.model.gate.GateRequest;
-import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -39,14 +38,15 @@ final class FlakeFilter {
   }
 
   /**
-   * Runs the suite on the merge in {@code worktree} again until every regression of {@code first}
-   * has failed {@link #failuresNeeded()} times or passed once.
+   * Runs the suite on the merge {@code commit} of {@code mirror} again until every regression of
+   * {@code first} has failed {@link #failuresNeeded()} times or passed once.
    *
    * @param failed how many runs already saw the regressions of {@code first} fail
    * @param countRun called for each suite run
    */
   Result recheck(
-      Path worktree,
+      RepoMirror mirror,
+      String commit,
       GateRequest request,
       Comparison first,
       int failed,
@@ -55,7 +55,7 @@ final class FlakeFilter {
     Set<String> suspects = new LinkedHashSet<>(first.brokenIds());
     Set<String> flaky = new TreeSet<>();
     for (int rerun = failed; rerun < failuresNeeded() && !suspects.isEmpty(); rerun++) {
-      SuiteRunner.Outcome run = suites.run(worktree, request, runName + "-rerun" + rerun);
+      SuiteRunner.Outcome run = suites.run(mirror, commit, request, runName + "-rerun" + rerun);
       countRun.run();
       if (run.timedOut() || run.report() == null) {
         break;

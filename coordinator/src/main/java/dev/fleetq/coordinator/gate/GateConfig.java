@@ -24,10 +24,12 @@ import java.util.Objects;
  *     fleetq's own files and secrets
  * @param flakeReruns how often the suite runs again, on the same merge, when a test regresses; a
  *     test that passes in one of those runs is flaky and blames no one; 0 turns re-runs off
- * @param maxBatch how many queued requests of a repository the gate merges and tests together
+ * @param minBatch the smallest batch a repository's size falls to after failed batches
+ * @param maxBatch how many queued requests of a repository the gate merges and tests together at
+ *     most; a repository starts there, and its size adapts in between ({@link BatchSizes})
  * @param maxWait how long the gate keeps collecting requests of a partition after the first one
- *     arrived, while no repository among them has {@code maxBatch} requests, before it decides them
- *     as a batch; waiting lets candidates pushed a little apart share one suite run. {@link
+ *     arrived, while no repository among them has its batch size of requests, before it decides
+ *     them as a batch; waiting lets candidates pushed a little apart share one suite run. {@link
  *     Duration#ZERO} is allowed and means "do not wait": a batch is what one poll returned
  * @param keepBranches whether the candidates' branches ({@code fleetq/{job}/{unit}/a{n}}) stay in
  *     the origin after their verdict; by default the gate deletes them once the verdict is reported
@@ -41,6 +43,7 @@ public record GateConfig(
     List<String> testGlobs,
     List<String> protectedGlobs,
     int flakeReruns,
+    int minBatch,
     int maxBatch,
     Duration maxWait,
     boolean keepBranches) {
@@ -89,6 +92,9 @@ public record GateConfig(
   /** The default {@link #flakeReruns()}. */
   public static final int DEFAULT_FLAKE_RERUNS = 2;
 
+  /** The default {@link #minBatch()}. */
+  public static final int DEFAULT_MIN_BATCH = 1;
+
   /** The default {@link #maxBatch()}. */
   public static final int DEFAULT_MAX_BATCH = 16;
 
@@ -120,7 +126,11 @@ public record GateConfig(
     if (flakeReruns < 0) {
       throw new IllegalArgumentException("flakeReruns must not be negative, got " + flakeReruns);
     }
-    requireAtLeastOne(maxBatch, "maxBatch");
+    requireAtLeastOne(minBatch, "minBatch");
+    if (maxBatch < minBatch) {
+      throw new IllegalArgumentException(
+          "maxBatch must be at least minBatch (" + minBatch + "), got " + maxBatch);
+    }
     Objects.requireNonNull(maxWait, "maxWait");
     if (maxWait.isNegative() || maxWait.compareTo(MAX_MAX_WAIT) > 0) {
       throw new IllegalArgumentException(
@@ -139,6 +149,7 @@ public record GateConfig(
         DEFAULT_TEST_GLOBS,
         DEFAULT_PROTECTED_GLOBS,
         DEFAULT_FLAKE_RERUNS,
+        DEFAULT_MIN_BATCH,
         DEFAULT_MAX_BATCH,
         DEFAULT_MAX_WAIT,
         false);
@@ -155,6 +166,7 @@ public record GateConfig(
         testGlobs,
         protectedGlobs,
         flakeReruns,
+        minBatch,
         maxBatch,
         maxWait,
         keepBranches);
@@ -171,6 +183,7 @@ public record GateConfig(
         testGlobs,
         protectedGlobs,
         flakeReruns,
+        minBatch,
         maxBatch,
         maxWait,
         keepBranches);
@@ -187,6 +200,7 @@ public record GateConfig(
         newTestGlobs,
         newProtectedGlobs,
         flakeReruns,
+        minBatch,
         maxBatch,
         maxWait,
         keepBranches);
@@ -203,13 +217,14 @@ public record GateConfig(
         testGlobs,
         protectedGlobs,
         reruns,
+        minBatch,
         maxBatch,
         maxWait,
         keepBranches);
   }
 
-  /** The same configuration with another batch size. */
-  public GateConfig withMaxBatch(int batch) {
+  /** The same configuration with other bounds of the batch size. */
+  public GateConfig withBatchSizes(int min, int max) {
     return new GateConfig(
         groupId,
         landAttempts,
@@ -219,7 +234,8 @@ public record GateConfig(
         testGlobs,
         protectedGlobs,
         flakeReruns,
-        batch,
+        min,
+        max,
         maxWait,
         keepBranches);
   }
@@ -235,6 +251,7 @@ public record GateConfig(
         testGlobs,
         protectedGlobs,
         flakeReruns,
+        minBatch,
         maxBatch,
         maxWait,
         keep);
@@ -251,6 +268,7 @@ public record GateConfig(
         testGlobs,
         protectedGlobs,
         flakeReruns,
+        minBatch,
         maxBatch,
         maxWait,
         keepBranches);
@@ -270,6 +288,7 @@ public record GateConfig(
         testGlobs,
         protectedGlobs,
         flakeReruns,
+        minBatch,
         maxBatch,
         wait,
         keepBranches);

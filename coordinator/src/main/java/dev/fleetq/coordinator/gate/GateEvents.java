@@ -9,6 +9,7 @@ import dev.fleetq.model.unit.UnitEvent;
 import dev.fleetq.model.unit.UnitStatus;
 import dev.fleetq.model.wire.InvalidMessageException;
 import java.time.Clock;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -35,6 +36,12 @@ final class GateEvents {
 
   /** Emits a unit event about the request's attempt; a long detail is clipped. */
   void emit(GateRequest request, UnitStatus status, Reason reason, String detail) {
+    emit(request, status, reason, detail, List.of());
+  }
+
+  /** Emits a unit event about the request's attempt that names {@code tests}. */
+  void emit(
+      GateRequest request, UnitStatus status, Reason reason, String detail, List<String> tests) {
     events.emit(
         new UnitEvent(
             request.jobId(),
@@ -44,7 +51,8 @@ final class GateEvents {
             request.worker(),
             reason,
             Details.clip(detail),
-            clock.instant()));
+            clock.instant(),
+            tests));
   }
 
   /** Dead-letters a record that is not a valid request, naming the bad field. */

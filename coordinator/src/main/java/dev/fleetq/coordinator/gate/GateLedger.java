@@ -118,6 +118,11 @@ final class GateLedger {
     return redis.<String, Long>getMap(keys.flakes(repo), LongCodec.INSTANCE).addAndGet(test, 1L);
   }
 
+  /** Records the repository's batch size, which {@link GateView} shows. */
+  void recordBatchSize(RepoId repo, int size) {
+    redis.<Long>getBucket(keys.gateBatchSize(repo), LongCodec.INSTANCE).set((long) size);
+  }
+
   /**
    * A unit's landing mark.
    *

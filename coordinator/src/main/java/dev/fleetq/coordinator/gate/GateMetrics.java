@@ -6,7 +6,9 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Map;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The gate's metrics, in the coordinator's registry: verdicts by outcome ({@code LANDED} or the
@@ -88,6 +90,16 @@ final class GateMetrics {
         .name("fleetq_gate_queue_depth")
         .help("Gate requests this gate has read and not yet decided, of every repository.")
         .callback(callback -> callback.call(depth.getAsInt()))
+        .register(registry);
+  }
+
+  /** Reports each repository's batch size, read at each scrape. */
+  void watchBatchSizes(Supplier<Map<String, Integer>> sizes) {
+    GaugeWithCallback.builder()
+        .name("fleetq_gate_batch_size_limit")
+        .help("How many requests of the repository the gate merges and tests together at most now.")
+        .labelNames("repo")
+        .callback(callback -> sizes.get().forEach((repo, size) -> callback.call(size, repo)))
         .register(registry);
   }
 

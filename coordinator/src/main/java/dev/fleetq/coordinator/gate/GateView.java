@@ -11,17 +11,20 @@ import dev.fleetq.model.wire.Json;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.LongCodec;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What the gate shows of a repository, read from Redis: the requests waiting for it (its {@code
- * GateQueue}), its baseline, and its most recent verdicts (its {@code VerdictLog}). Reading Redis
- * rather than the gate's memory lets the HTTP API of any coordinator answer, whichever
- * coordinator's gate owns the repository. An entry that does not decode is left out and logged.
+ * GateQueue}), its baseline, its most recent verdicts (its {@code VerdictLog}) and its batch size
+ * (its {@code BatchSizes}, as of its last batch). Reading Redis rather than the gate's memory lets
+ * the HTTP API of any coordinator answer, whichever coordinator's gate owns the repository. An
+ * entry that does not decode is left out and logged.
  *
  * <p>Thread-safe: each read is one Redis command.
  */
@@ -49,7 +52,14 @@ public final class GateView {
     if (queue.isEmpty() && baseline.isEmpty() && verdicts.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new Snapshot(repo, queue, baseline, verdicts));
+    Long size = redis.<Long>getBucket(keys.gateBatchSize(repo), LongCodec.INSTANCE).get();
+    return Optional.of(
+        new Snapshot(
+            repo,
+            queue,
+            baseline,
+            verdicts,
+            size == null ? OptionalInt.empty() : OptionalInt.of(size.intValue())));
   }
 
   private List<QueuedRequest> queue(RepoId repo) {
@@ -87,12 +97,15 @@ public final class GateView {
    * @param queue the requests the gate has read and not yet decided, oldest first
    * @param baseline main's commit and the tests that pass on it, when measured
    * @param recentVerdicts the most recent verdicts, newest first
+   * @param batchSize how many of its requests the gate takes into its next batch, once it has
+   *     decided one
    */
   public record Snapshot(
       RepoId repo,
       List<QueuedRequest> queue,
       Optional<GateBaseline> baseline,
-      List<GateVerdict> recentVerdicts) {
+      List<GateVerdict> recentVerdicts,
+      OptionalInt batchSize) {
     /** Copies the lists. */
     public Snapshot {
       queue = List.copyOf(queue);

@@ -132,21 +132,19 @@ final class Gatekeeper {
         saved.isEmpty() ? "none saved" : "saved for " + Refusals.shortSha(saved.get().commit()));
     // Main was read at this commit just before; a baseline is dated by when main was read.
     Instant seen = clock.instant();
-    try (RepoMirror.Scratch scratch = mirror.scratch(main, "baseline")) {
-      SuiteRunner.Outcome run =
-          suites.run(scratch.dir(), request, request.repoId().value() + "-baseline");
-      countRun.run();
-      if (run.timedOut()) {
-        return Optional.empty();
-      }
-      if (run.report() == null) {
-        log.warn("No test report on main {}: {}", Refusals.shortSha(main), run.problem());
-      }
-      Set<String> passing = run.report() == null ? Set.of() : run.report().passing();
-      GateBaseline baseline = new GateBaseline(request.repoId(), main, passing, seen);
-      offer(baseline);
-      return Optional.of(baseline);
+    SuiteRunner.Outcome run =
+        suites.run(mirror, main, request, request.repoId().value() + "-baseline");
+    countRun.run();
+    if (run.timedOut()) {
+      return Optional.empty();
     }
+    if (run.report() == null) {
+      log.warn("No test report on main {}: {}", Refusals.shortSha(main), run.problem());
+    }
+    Set<String> passing = run.report() == null ? Set.of() : run.report().passing();
+    GateBaseline baseline = new GateBaseline(request.repoId(), main, passing, seen);
+    offer(baseline);
+    return Optional.of(baseline);
   }
 
   /**

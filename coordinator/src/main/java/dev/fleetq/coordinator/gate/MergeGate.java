@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +68,7 @@ public final class MergeGate implements AutoCloseable {
   private final Duration closeTimeout;
   private final GateQueue queue;
   private final ExecutorService executor;
+  private final ExecutorService probes;
   private final Thread pollThread;
   private final CountDownLatch closing = new CountDownLatch(1);
 
@@ -112,7 +114,13 @@ public final class MergeGate implements AutoCloseable {
     this.closeTimeout = core.shutdownTimeout();
     Path workDir = core.workDir().toAbsolutePath().resolve("gate");
     GateLedger ledger = new GateLedger(redis, core.keys(), landingLease(config, core));
-    SuiteRunner suites = new SuiteRunner(fleet, new Git(IDENTITY, core.gitTimeout()), metrics);
+    SuiteRunner suites = new SuiteRunner(fleet, metrics);
+    AtomicInteger probeThreads = new AtomicInteger();
+    // A batch's bisection waits here on several runs at once; the batches' own threads never do.
+    this.probes =
+        Executors.newFixedThreadPool(
+            config.parallelRuns(),
+            task -> new Thread(task, "fleetq-gate-probe-" + probeThreads.incrementAndGet()));
     Gatekeeper gatekeeper =
         new Gatekeeper(
             ledger,
@@ -133,7 +141,10 @@ public final class MergeGate implements AutoCloseable {
                 events.emit(
                     request, UnitStatus.GATING, null, "testing " + request.candidateCommit()),
             config.landAttempts(),
+            new TreeRuns.Parallel(config.parallelRuns(), probes),
             clock);
+    BatchSizes sizes = new BatchSizes(config.minBatch(), config.maxBatch(), ledger);
+    metrics.watchBatchSizes(sizes::all);
     this.queue = new GateQueue(redis, core.keys(), clock);
     metrics.watchQueue(queue::size);
     RequestHandler handler =
@@ -145,6 +156,7 @@ public final class MergeGate implements AutoCloseable {
             queue,
             new VerdictLog(redis, core.keys()),
             new BranchCleanup(gatekeeper, metrics, config.keepBranches()),
+            sizes,
             clock,
             config.failureAttempts(),
             config.failureBackoff(),
@@ -164,7 +176,7 @@ public final class MergeGate implements AutoCloseable {
             core,
             handler,
             queue,
-            new BatchWindows(config.maxBatch(), config.maxWait()),
+            new BatchWindows(sizes, config.maxWait()),
             executor,
             closing,
             clock);
@@ -200,6 +212,7 @@ public final class MergeGate implements AutoCloseable {
     closing.countDown();
     if (pollThread.getState() == Thread.State.NEW) {
       executor.shutdownNow();
+      probes.shutdownNow();
       return;
     }
     try {
@@ -210,5 +223,6 @@ public final class MergeGate implements AutoCloseable {
     if (pollThread.isAlive()) {
       log.warn("The gate's poll thread did not stop within {}", closeTimeout.multipliedBy(2));
     }
+    probes.shutdownNow();
   }
 }

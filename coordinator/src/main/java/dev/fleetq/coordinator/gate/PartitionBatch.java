@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -34,7 +35,7 @@ final class PartitionBatch {
   private final RequestHandler handler;
   private final BooleanSupplier closing;
   private final Queue<Progress> progress;
-  private final int maxBatch;
+  private final ToIntFunction<String> batchSize;
   private volatile boolean stopped;
   private Future<?> future;
 
@@ -44,8 +45,8 @@ final class PartitionBatch {
       RequestHandler handler,
       BooleanSupplier closing,
       Queue<Progress> progress,
-      int maxBatch) {
-    this.maxBatch = maxBatch;
+      ToIntFunction<String> batchSize) {
+    this.batchSize = batchSize;
     this.partition = partition;
     this.records = List.copyOf(records);
     this.handler = handler;
@@ -117,7 +118,8 @@ final class PartitionBatch {
     Map<String, Integer> inChunk = new HashMap<>();
     int from = 0;
     for (int i = 0; i < records.size(); i++) {
-      if (inChunk.merge(BatchWindows.repoOf(records.get(i)), 1, Integer::sum) > maxBatch) {
+      String repo = BatchWindows.repoOf(records.get(i));
+      if (inChunk.merge(repo, 1, Integer::sum) > batchSize.applyAsInt(repo)) {
         chunks.add(records.subList(from, i));
         from = i;
         inChunk.clear();

@@ -133,7 +133,7 @@ final class PollLoop {
                         handler,
                         () -> closing.getCount() == 0,
                         progress,
-                        config.maxBatch());
+                        windows::batchSize);
                 batches.put(partition, batch);
                 batch.start(executor);
               });

@@ -112,6 +112,19 @@ final class RepoMirror {
   }
 
   /**
+   * Pushes {@code commit}, which the mirror or one of its worktrees made, to the origin's {@code
+   * ref}.
+   */
+  GitResult pushRef(String commit, String ref) {
+    return git.tryRun(mirror, "push", "--quiet", "--no-verify", "origin", commit + ":" + ref);
+  }
+
+  /** Deletes {@code ref} from the origin. */
+  GitResult deleteRef(String ref) {
+    return git.tryRun(mirror, "push", "--quiet", "--no-verify", "origin", ":" + ref);
+  }
+
+  /**
    * Deletes {@code branches} from the origin in one push; only candidate branches ({@code
    * fleetq/...}), never the main branch.
    *

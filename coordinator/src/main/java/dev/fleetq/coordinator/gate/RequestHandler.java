@@ -54,6 +54,7 @@ final class RequestHandler {
   private final GateQueue queue;
   private final VerdictLog verdicts;
   private final BranchCleanup branches;
+  private final BatchSizes sizes;
   private final Clock clock;
   private final int failureAttempts;
   private final Duration failureBackoff;
@@ -70,6 +71,7 @@ final class RequestHandler {
       GateQueue queue,
       VerdictLog verdicts,
       BranchCleanup branches,
+      BatchSizes sizes,
       Clock clock,
       int failureAttempts,
       Duration failureBackoff,
@@ -81,6 +83,7 @@ final class RequestHandler {
     this.queue = queue;
     this.verdicts = verdicts;
     this.branches = branches;
+    this.sizes = sizes;
     this.clock = clock;
     this.failureAttempts = failureAttempts;
     this.failureBackoff = failureBackoff;
@@ -169,6 +172,7 @@ final class RequestHandler {
       LogContext.inUnit(pending.request().key(), () -> report(pending, decision));
     }
     branches.decided(requests);
+    sizes.decided(requests.get(0).repoId(), decisions.stream().map(Decision::verdict).toList());
   }
 
   private void report(Pending pending, Decision decision) {
@@ -181,7 +185,12 @@ final class RequestHandler {
             if (verdict.outcome() == GateVerdict.Outcome.LANDED) {
               events.emit(request, UnitStatus.LANDED, null, decision.detail());
             } else {
-              events.emit(request, UnitStatus.RETRYING, verdict.reason(), decision.detail());
+              events.emit(
+                  request,
+                  UnitStatus.RETRYING,
+                  verdict.reason(),
+                  decision.detail(),
+                  verdict.brokenTests());
             }
             return null;
           });

@@ -1,14 +1,12 @@
 package dev.fleetq.coordinator.gate;
 
 import dev.fleetq.coordinator.suite.SuiteDispatcher;
-import dev.fleetq.exec.git.Git;
 import dev.fleetq.exec.git.GitResult;
 import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.job.GateSpec;
 import dev.fleetq.model.suite.SuiteRequest;
 import dev.fleetq.model.suite.SuiteResult;
 import dev.fleetq.model.suite.TestReport;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -17,11 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Has a job's test command run once on what a gate worktree has checked out, with the gate's
- * timeout: the worktree's commit is pushed to the hidden ref {@code refs/fleetq/gate/{runId}} of
- * the origin (never a branch), an executor of the fleet runs the command on it and answers through
- * the {@link SuiteDispatcher}, and the ref is deleted again. The coordinator runs nothing a job
- * supplied.
+ * Has a job's test command run once on a commit of a gate mirror, with the gate's timeout: the
+ * commit is pushed from the mirror to the hidden ref {@code refs/fleetq/gate/{runId}} of the origin
+ * (never a branch), so no worktree is checked out for it, an executor of the fleet runs the command
+ * on it and answers through the {@link SuiteDispatcher}, and the ref is deleted again. The
+ * coordinator runs nothing a job supplied.
  *
  * <p>Thread-safe; the call blocks its thread for as long as the suite runs.
  */
@@ -33,29 +31,24 @@ final class SuiteRunner {
   static final Duration FLEET_SLACK = Duration.ofMinutes(10);
 
   private final SuiteDispatcher fleet;
-  private final Git git;
   private final GateMetrics metrics;
   private final SecureRandom random = new SecureRandom();
 
   /**
    * @param fleet hands the runs to the executors
-   * @param git pushes and deletes the hidden refs
    */
-  SuiteRunner(SuiteDispatcher fleet, Git git, GateMetrics metrics) {
+  SuiteRunner(SuiteDispatcher fleet, GateMetrics metrics) {
     this.fleet = fleet;
-    this.git = git;
     this.metrics = metrics;
   }
 
-  /** Runs the suite of {@code request}'s job once on what {@code worktree} has checked out. */
-  Outcome run(Path worktree, GateRequest request, String name) {
+  /** Runs the suite of {@code request}'s job once on {@code commit}, which {@code mirror} holds. */
+  Outcome run(RepoMirror mirror, String commit, GateRequest request, String name) {
     metrics.suiteRan();
     String runId = name.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + suffix();
     String ref = GATE_REFS + runId;
-    String commit = git.run(worktree, "rev-parse", "HEAD").strip();
     GateSpec gate = request.gate();
-    GitResult pushed =
-        git.tryRun(worktree, "push", "--quiet", "--no-verify", "origin", commit + ":" + ref);
+    GitResult pushed = mirror.pushRef(commit, ref);
     if (!pushed.succeeded()) {
       return new Outcome(
           false,
@@ -86,8 +79,7 @@ final class SuiteRunner {
       Thread.currentThread().interrupt();
       return new Outcome(false, null, "interrupted while waiting for suite run " + runId, "");
     } finally {
-      GitResult deleted =
-          git.tryRun(worktree, "push", "--quiet", "--no-verify", "origin", ":" + ref);
+      GitResult deleted = mirror.deleteRef(ref);
       if (!deleted.succeeded()) {
         log.warn("Could not delete {} on the origin: {}", ref, deleted.stderr().strip());
       }

@@ -44,12 +44,14 @@ import org.junit.jupiter.api.io.TempDir;
  * sabotaging another unit's fix), seeded, on real git, real Redis and the example repository's
  * shell tests: main never holds a regression, every landed unit's target tests pass at its landing
  * commit and at every later commit of main's first-parent history, every candidate that is not to
- * blame lands, and every refusal names its reason.
+ * blame lands, every refusal names its reason, and no batch costs more suite runs than {@link
+ * #runsAllowed}. {@code -Dfleetq.gate.batches=200} runs more batches than the default 24.
  */
 @WithDevStack
 class BatchGatePropertyTest {
   private static final long SEED = 20261127L;
-  private static final int ITERATIONS = 24;
+  private static final int ITERATIONS = Integer.getInteger("fleetq.gate.batches", 24);
+  private static final int RERUNS = 2;
   private static final int FAILING = 10;
   private static final int PASSING = 6;
   private static final Git GIT =
@@ -73,7 +75,7 @@ class BatchGatePropertyTest {
   void setUp(DevStack stack, TestNamespace namespace) {
     harness = new Harness(stack, namespace, dir.resolve("coordinator")).provision();
     harness.startExecutor("executor");
-    gate = batchGate(harness, dir.resolve("gate"), 2);
+    gate = batchGate(harness, dir.resolve("gate"), RERUNS);
   }
 
   @AfterEach
@@ -88,7 +90,7 @@ class BatchGatePropertyTest {
     Clock clock = Clock.systemUTC();
     Git git =
         new Git(new Git.Identity("fleetq gate", "gate@fleetq.invalid"), Duration.ofSeconds(30));
-    SuiteRunner suites = new SuiteRunner(harness.suites(), git, metrics);
+    SuiteRunner suites = new SuiteRunner(harness.suites(), metrics);
     Gatekeeper gatekeeper =
         new Gatekeeper(
             ledger,
@@ -106,6 +108,7 @@ class BatchGatePropertyTest {
         new FlakeFilter(suites, ledger, flakeReruns, metrics),
         r -> {},
         3,
+        TreeRuns.Parallel.NONE,
         clock);
   }
 
@@ -120,6 +123,7 @@ class BatchGatePropertyTest {
       addFlakyTest(repo, home);
       List<Kind> kinds = randomKinds(random, 2 + random.nextInt(7));
       List<Integer> fixTargets = new ArrayList<>();
+      int undoneBeforeTheFix = 0;
       for (int k = 0; k < kinds.size(); k++) {
         if (kinds.get(k) == Kind.FIX) {
           fixTargets.add(k + 1);
@@ -148,6 +152,7 @@ class BatchGatePropertyTest {
                 int victim = fixTargets.get(random.nextInt(fixTargets.size()));
                 undone.put(k, ExampleRepo.testId(victim));
                 if (victim > own) {
+                  undoneBeforeTheFix++;
                   sabotagesBeforeTheFix++;
                 } else {
                   sabotagesAfterTheFix++;
@@ -166,6 +171,9 @@ class BatchGatePropertyTest {
       List<Decision> decisions = gate.decide(requests);
 
       String label = "iteration " + iteration + " " + kinds;
+      assertThat(decisions.stream().mapToInt(d -> d.verdict().suiteRuns()).max().orElse(0))
+          .as(label + ": suite runs")
+          .isLessThanOrEqualTo(runsAllowed(kinds, undoneBeforeTheFix));
       for (int k = 0; k < kinds.size(); k++) {
         GateVerdict verdict = decisions.get(k).verdict();
         String what = label + " candidate " + k + " (" + decisions.get(k).detail() + ")";
@@ -260,6 +268,35 @@ class BatchGatePropertyTest {
 
   private static boolean isAncestor(Path checkout, String ancestor, String commit) {
     return GIT.tryRun(checkout, "merge-base", "--is-ancestor", ancestor, commit).succeeded();
+  }
+
+  /**
+   * The suite runs a batch may cost: what deciding it one at a time costs (the baseline, one run
+   * for each candidate the checks let through, {@link #RERUNS} more for each refused after its run,
+   * one more for the flaky one), and beyond that only what the search is known to spend: the
+   * halving that finds a first culprit ({@code log2 n - RERUNS} runs, see {@link Splitting}), the
+   * halving a flaky failure sends it on before the re-run clears it ({@code log2 n}), and, for a
+   * candidate that undoes a later candidate's target, that candidate's run alone and the halving of
+   * the chain that finds who undid it ({@code 1 + log2 n}).
+   */
+  private static int runsAllowed(List<Kind> kinds, int undoneBeforeTheFix) {
+    int runs = 1;
+    int flaky = 0;
+    for (Kind kind : kinds) {
+      runs +=
+          switch (kind) {
+            case FIX -> 1;
+            case BREAK, NON_FIXING, SABOTEUR -> 1 + RERUNS;
+            case FLAKY -> 2;
+            case CONFLICT, OUT_OF_SCOPE -> 0;
+          };
+      flaky += kind == Kind.FLAKY ? 1 : 0;
+    }
+    int halving = 32 - Integer.numberOfLeadingZeros(kinds.size() - 1);
+    return runs
+        + Math.max(0, halving - RERUNS)
+        + halving * flaky
+        + (1 + halving) * undoneBeforeTheFix;
   }
 
   /** Fixes come first, so that a conflicting candidate has an earlier fix to conflict with. */

@@ -20,11 +20,12 @@ class BisectionTest {
     List<Integer> probed = new ArrayList<>();
 
     Bisection bisection =
-        new Bisection(32, run(culprits, 32), Map.of())
+        new Bisection(32, run(culprits, 32), Map.of(), 0)
             .search(
-                prefix -> {
-                  probed.add(prefix);
-                  return run(culprits, prefix);
+                1,
+                prefixes -> {
+                  probed.addAll(prefixes);
+                  return prefixes.stream().map(p -> run(culprits, p)).toList();
                 });
 
     assertThat(bisection.culprits())
@@ -37,10 +38,50 @@ class BisectionTest {
   @Test
   void culpritsThatBreakTheSameTestAreFoundOneAtATime() {
     Bisection bisection =
-        new Bisection(8, breaking(Set.of(3, 6), 8), Map.of())
-            .search(p -> breaking(Set.of(3, 6), p));
+        new Bisection(8, breaking(Set.of(3, 6), 8), Map.of(), 0)
+            .search(1, prefixes -> prefixes.stream().map(p -> breaking(Set.of(3, 6), p)).toList());
 
     assertThat(bisection.culprits()).as("culprits by prefix").isEqualTo(Map.of(3, List.of("s#x")));
+  }
+
+  @Test
+  void neverProbesAPrefixKnownToBeGood() {
+    List<Integer> probed = new ArrayList<>();
+
+    Bisection bisection =
+        new Bisection(16, breaking(Set.of(12), 16), Map.of(), 10)
+            .search(
+                1,
+                prefixes -> {
+                  probed.addAll(prefixes);
+                  return prefixes.stream().map(p -> breaking(Set.of(12), p)).toList();
+                });
+
+    assertThat(bisection.culprits()).as("culprits by prefix").isEqualTo(Map.of(12, List.of("s#x")));
+    assertThat(probed).as("prefixes run").allSatisfy(p -> assertThat(p).isGreaterThan(10));
+  }
+
+  @Test
+  void aWiderSearchTakesFewerStepsToTheSameCulprits() {
+    Set<Integer> culprits = Set.of(7, 20);
+    List<List<Integer>> steps = new ArrayList<>();
+
+    Bisection bisection =
+        new Bisection(32, run(culprits, 32), Map.of(), 0)
+            .search(
+                4,
+                prefixes -> {
+                  steps.add(prefixes);
+                  return prefixes.stream().map(p -> run(culprits, p)).toList();
+                });
+
+    assertThat(bisection.culprits())
+        .as("culprits by prefix")
+        .isEqualTo(Map.of(7, List.of("s#7"), 20, List.of("s#20")));
+    assertThat(steps).as("steps").hasSizeLessThanOrEqualTo(5);
+    assertThat(steps)
+        .as("prefixes per step")
+        .allSatisfy(step -> assertThat(step).hasSizeBetween(1, 4));
   }
 
   /** The comparison of a prefix where each culprit k at or below it breaks test "s#k". */

@@ -34,4 +34,17 @@ class GateConfigTest {
         .isInstanceOf(NullPointerException.class)
         .hasMessage("maxWait");
   }
+
+  @Test
+  void batchSizesOutOfOrderAreRefusedNamingTheField() {
+    assertThat(GateConfig.defaults().withBatchSizes(2, 8).minBatch()).as("minBatch").isEqualTo(2);
+    assertThatThrownBy(() -> GateConfig.defaults().withBatchSizes(0, 8))
+        .as("minBatch zero")
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("minBatch");
+    assertThatThrownBy(() -> GateConfig.defaults().withBatchSizes(8, 4))
+        .as("maxBatch below minBatch")
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("maxBatch");
+  }
 }

@@ -132,6 +132,11 @@ final class GateHarness implements AutoCloseable {
     return RepoId.fromUrl(repo.url());
   }
 
+  /** The repository as the HTTP API shows it. */
+  GateView.Snapshot view() {
+    return new GateView(redis, keys).of(repoId()).orElseThrow();
+  }
+
   /**
    * Records main's current commit and passing tests as the gate's baseline, as the planner does.
    */

@@ -44,7 +44,8 @@ class GateMaxWaitTest {
   void requestArrivingWithinMaxWaitIsGatedInTheSameBatch(DevStack stack, TestNamespace namespace) {
     // A window that closes on time would take a minute; this one closes when its second request
     // makes a full batch, so the test shows that the gate waited for it without timing anything.
-    start(stack, namespace, config -> config.withMaxWait(Duration.ofMinutes(1)).withMaxBatch(2));
+    start(
+        stack, namespace, config -> config.withMaxWait(Duration.ofMinutes(1)).withBatchSizes(1, 2));
     Candidate first = harness.candidate("w1", Map.ofEntries(fix(1)), List.of());
     Candidate second = harness.candidate("w2", Map.ofEntries(fix(2)), List.of());
 

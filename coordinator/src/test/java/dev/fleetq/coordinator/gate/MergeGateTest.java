@@ -101,6 +101,27 @@ class MergeGateTest {
   }
 
   @Test
+  void theBatchSizeHalvesAfterARefusalAndGrowsByOneAfterABatchThatLandsWhole() {
+    harness.savePlannersBaseline();
+    Candidate breaking =
+        harness.candidate("u-breaks", Map.ofEntries(fix(2), breaking(5)), List.of());
+    Candidate fixing = harness.candidate("u-fixes", Map.ofEntries(fix(1)), List.of());
+
+    harness.submit(harness.request(breaking, 1));
+    assertThat(harness.awaitVerdict(breaking.key()).reason()).isEqualTo(Reason.REGRESSION);
+    awaitBatchSize("after the refusal", GateConfig.DEFAULT_MAX_BATCH / 2);
+    harness.submit(harness.request(fixing, 1));
+    assertThat(harness.awaitVerdict(fixing.key()).status()).isEqualTo(UnitStatus.LANDED);
+    awaitBatchSize("after the landing", GateConfig.DEFAULT_MAX_BATCH / 2 + 1);
+  }
+
+  private void awaitBatchSize(String when, int size) {
+    Harness.eventually()
+        .untilAsserted(
+            () -> assertThat(harness.view().batchSize()).as("batch size " + when).hasValue(size));
+  }
+
+  @Test
   void theBranchesOfALandedAndARefusedCandidateAreDeletedFromTheOriginOnceDecided() {
     harness.savePlannersBaseline();
     Candidate fixing = harness.candidate("u-kept", Map.ofEntries(fix(1)), List.of());

@@ -53,7 +53,8 @@ final class Candidates {
     for (Map.Entry<String, String> file : files.entrySet()) {
       Files.writeString(clone.resolve(file.getKey()), file.getValue());
     }
-    GIT.run(clone, "commit", "--quiet", "-am", "Candidate of " + unit);
+    GIT.run(clone, "add", "--all");
+    GIT.run(clone, "commit", "--quiet", "-m", "Candidate of " + unit);
     GIT.run(clone, "push", "--quiet", "origin", "HEAD:refs/heads/" + branch);
     UnitKey key = new UnitKey(JOB, UnitId.parse(unit));
     redis.getAtomicLong(keys.attempt(key)).set(1);

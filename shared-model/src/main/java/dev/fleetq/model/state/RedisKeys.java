@@ -103,6 +103,11 @@ public record RedisKeys(String prefix) {
     return prefix + "flakes:" + repo;
   }
 
+  /** A repository's current gate batch size, a decimal number, as the gate last set it. */
+  public String gateBatchSize(RepoId repo) {
+    return prefix + "gate-batch-size:" + repo;
+  }
+
   /**
    * The gate's queue of a repository: a hash from a gate record's place ({@code
    * topic-partition@offset}) to the {@link QueuedRequest} it holds, for each request the gate has

@@ -1,5 +1,6 @@
 package dev.fleetq.model.unit;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.UnitId;
@@ -8,6 +9,7 @@ import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.model.wire.Check;
 import dev.fleetq.model.wire.Limits;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A unit moved to a new state: one event for every transition, written by whoever made it.
@@ -21,6 +23,8 @@ import java.time.Instant;
  * @param detail what a person needs to know, such as the agent's last lines or the broken tests, at
  *     most {@value Limits#MAX_DETAIL_CHARS} characters; may be null
  * @param at when it happened
+ * @param tests the tests the event is about, such as those a gate refusal names as broken or still
+ *     failing; empty when none
  */
 public record UnitEvent(
     @JsonProperty("jobId") JobId jobId,
@@ -30,7 +34,8 @@ public record UnitEvent(
     @JsonProperty("worker") WorkerId worker,
     @JsonProperty("reason") Reason reason,
     @JsonProperty("detail") String detail,
-    @JsonProperty("at") Instant at)
+    @JsonProperty("at") Instant at,
+    @JsonProperty("tests") @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> tests)
     implements Event {
 
   /** The event's {@code type} on the wire. */
@@ -44,6 +49,20 @@ public record UnitEvent(
     Check.requireNonNull("status", status);
     Check.optionalText("detail", detail, Limits.MAX_DETAIL_CHARS);
     Check.requireNonNull("at", at);
+    tests = Check.texts("tests", tests);
+  }
+
+  /** An event about no tests in particular. */
+  public UnitEvent(
+      JobId jobId,
+      UnitId unitId,
+      int attempt,
+      UnitStatus status,
+      WorkerId worker,
+      Reason reason,
+      String detail,
+      Instant at) {
+    this(jobId, unitId, attempt, status, worker, reason, detail, at, List.of());
   }
 
   /** The unit's key. */

@@ -21,6 +21,7 @@ import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitEvent;
 import dev.fleetq.model.unit.UnitStatus;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -88,6 +89,28 @@ class JsonRoundTripTest {
     assertThat(Json.decode(Json.encode(job), Event.class)).as("job event").isEqualTo(job);
     assertThat(Json.encodeToString(unit)).as("unit event JSON").contains("\"type\":\"unit\"");
     assertThat(Json.encodeToString(job)).as("job event JSON").contains("\"type\":\"job\"");
+  }
+
+  @Test
+  void aRefusalsEventCarriesTheTestsItNames() {
+    UnitEvent refused =
+        new UnitEvent(
+            JOB,
+            UNIT,
+            1,
+            UnitStatus.RETRYING,
+            WORKER,
+            Reason.REGRESSION,
+            "broke two tests",
+            T0,
+            List.of("calc#testAbs", "calc#testMax"));
+
+    assertThat(Json.decode(Json.encode(refused), UnitEvent.class))
+        .as("round trip")
+        .isEqualTo(refused);
+    assertThat(Json.encodeToString(refused))
+        .as("unit event JSON")
+        .contains("\"tests\":[\"calc#testAbs\",\"calc#testMax\"]");
   }
 
   @Test

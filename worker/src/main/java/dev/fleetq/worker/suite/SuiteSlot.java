@@ -122,9 +122,10 @@ final class SuiteSlot implements Runnable {
   }
 
   /**
-   * Stops taking requests: a poll in progress returns at once, and a run in progress is interrupted,
-   * which kills its process tree (the sandbox's contract) or its git. Nothing else is interrupted:
-   * an interrupt that reached the consumer's own close would cut it short. Does not wait.
+   * Stops taking requests: a poll in progress returns at once, and a run in progress is
+   * interrupted, which kills its process tree (the sandbox's contract) or its git. Nothing else is
+   * interrupted: an interrupt that reached the consumer's own close would cut it short. Does not
+   * wait.
    */
   void stop() {
     stopping = true;
