@@ -250,57 +250,6 @@ final class BatchGate {
     return "Land " + request.key() + " attempt " + request.attempt();
   }
 
-  /**
-   * The candidates merged onto main one after another in a scratch worktree, only as far as the
-   * runs need them: a candidate that conflicts is refused {@code CONFLICT} and left out.
-   */
-  private static final class Merge {
-    private final Verdicts verdicts;
-    private final RepoMirror.Scratch scratch;
-    private final String main;
-    private final List<Integer> left;
-    private final List<Integer> merged = new ArrayList<>();
-    private final List<String> heads = new ArrayList<>();
-
-    Merge(Verdicts verdicts, RepoMirror.Scratch scratch, String main, List<Integer> members) {
-      this.verdicts = verdicts;
-      this.scratch = scratch;
-      this.main = main;
-      this.left = new ArrayList<>(members);
-    }
-
-    /** How long the chain can grow: the candidates merged and those not merged yet. */
-    int most() {
-      return merged.size() + left.size();
-    }
-
-    /** The chain of the first {@code prefix} candidates, shorter when fewer merge. */
-    Chain upTo(int prefix) {
-      while (merged.size() < prefix && !left.isEmpty()) {
-        int index = left.remove(0);
-        GateRequest request = verdicts.request(index);
-        List<String> conflicts = scratch.merge(request.candidateCommit(), landing(request));
-        if (conflicts.isEmpty()) {
-          merged.add(index);
-          heads.add(scratch.head());
-        } else {
-          verdicts.decide(
-              index, b -> b.refuse(Reason.CONFLICT, Refusals.conflict(request, main, conflicts)));
-        }
-      }
-      int size = Math.min(prefix, merged.size());
-      return new Chain(List.copyOf(merged.subList(0, size)), List.copyOf(heads.subList(0, size)));
-    }
-
-    /** The candidates not decided yet, merged or not, in order. */
-    List<Integer> undecided() {
-      List<Integer> all = new ArrayList<>();
-      merged.stream().filter(index -> !verdicts.decided(index)).forEach(all::add);
-      all.addAll(left);
-      return all;
-    }
-  }
-
   private List<Integer> land(
       Verdicts verdicts, RepoMirror mirror, String main, Chain chain, Comparison clean) {
     List<Integer> marked = new ArrayList<>();

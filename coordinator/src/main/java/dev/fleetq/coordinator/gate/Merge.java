@@ -1,0 +1,61 @@
+package dev.fleetq.coordinator.gate;
+
+import dev.fleetq.model.gate.GateRequest;
+import dev.fleetq.model.unit.Reason;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A batch's candidates merged onto main one after another in a scratch worktree, only as far as the
+ * runs need them: a candidate that conflicts is refused {@code CONFLICT} and left out. The merge
+ * commit of each is {@link BatchGate#landing}'s message.
+ *
+ * <p>Not thread-safe; owned by the thread that decides the batch.
+ */
+final class Merge {
+  private final Verdicts verdicts;
+  private final RepoMirror.Scratch scratch;
+  private final String main;
+  private final List<Integer> left;
+  private final List<Integer> merged = new ArrayList<>();
+  private final List<String> heads = new ArrayList<>();
+
+  Merge(Verdicts verdicts, RepoMirror.Scratch scratch, String main, List<Integer> members) {
+    this.verdicts = verdicts;
+    this.scratch = scratch;
+    this.main = main;
+    this.left = new ArrayList<>(members);
+  }
+
+  /** How long the chain can grow: the candidates merged and those not merged yet. */
+  int most() {
+    return merged.size() + left.size();
+  }
+
+  /** The chain of the first {@code prefix} candidates, shorter when fewer merge. */
+  BatchGate.Chain upTo(int prefix) {
+    while (merged.size() < prefix && !left.isEmpty()) {
+      int index = left.remove(0);
+      GateRequest request = verdicts.request(index);
+      List<String> conflicts = scratch.merge(request.candidateCommit(), BatchGate.landing(request));
+      if (conflicts.isEmpty()) {
+        merged.add(index);
+        heads.add(scratch.head());
+      } else {
+        verdicts.decide(
+            index, b -> b.refuse(Reason.CONFLICT, Refusals.conflict(request, main, conflicts)));
+      }
+    }
+    int size = Math.min(prefix, merged.size());
+    return new BatchGate.Chain(
+        List.copyOf(merged.subList(0, size)), List.copyOf(heads.subList(0, size)));
+  }
+
+  /** The candidates not decided yet, merged or not, in order. */
+  List<Integer> undecided() {
+    List<Integer> all = new ArrayList<>();
+    merged.stream().filter(index -> !verdicts.decided(index)).forEach(all::add);
+    all.addAll(left);
+    return all;
+  }
+}
