@@ -144,7 +144,7 @@ public final class Worker implements AutoCloseable {
     this.health =
         new Health(
             clients.admin(), clients.redisson(), config.keys().worker(id), HEALTH_CHECK_TIMEOUT);
-    this.suites = config.suiteSlots() == 0 ? null : suiteExecutor(sandbox, docker);
+    this.suites = config.suiteSlots() == 0 ? null : suiteExecutor();
     this.takeThread = new Thread(takeLoop, "fleetq-" + id + "-take");
     takeThread.setDaemon(true);
     this.heartbeatThread =
@@ -294,7 +294,7 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  private SuiteExecutor suiteExecutor(Sandbox sandbox, DockerSandbox docker) {
+  private SuiteExecutor suiteExecutor() {
     SuiteExecutor.Settings settings =
         new SuiteExecutor.Settings(
             id(),
@@ -314,8 +314,7 @@ public final class Worker implements AutoCloseable {
         clients.producer(),
         clients.redisson(),
         n -> WorkerClients.shareConsumer(config, group, clientId + n),
-        sandbox,
-        docker,
+        sandboxes,
         workerMetrics,
         clock);
   }

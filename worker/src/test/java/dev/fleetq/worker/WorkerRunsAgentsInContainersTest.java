@@ -90,7 +90,7 @@ class WorkerRunsAgentsInContainersTest {
         .doesNotContain(leftover);
     fleet.publish(unit);
 
-    assertPushedWithTheFix(unit, 1);
+    assertPushedWithTheFix(unit, 1, null);
   }
 
   @Test
@@ -101,7 +101,7 @@ class WorkerRunsAgentsInContainersTest {
     fleet.start(fleet.config(workerId), sandbox);
     fleet.publish(unit);
 
-    assertPushedWithTheFix(unit, 2);
+    assertPushedWithTheFix(unit, 2, TestDocker.BUSYBOX_IMAGE);
   }
 
   @Test
@@ -128,9 +128,14 @@ class WorkerRunsAgentsInContainersTest {
         .doesNotExist();
   }
 
-  private void assertPushedWithTheFix(WorkUnit unit, int n) {
+  /**
+   * @param image the image the gate request names: the job's, so that the gate's suite runs take
+   *     it; none when the agent ran in the worker's default image, which an executor applies itself
+   */
+  private void assertPushedWithTheFix(WorkUnit unit, int n, String image) {
     await("the gate request").atMost(Fleet.PATIENCE).until(() -> fleet.gateRequests().size() == 1);
     GateRequest request = fleet.gateRequests().get(0);
+    assertThat(request.image()).as("the gate request's image").isEqualTo(image);
     assertThat(fleet.statuses(unit.key()))
         .as("events")
         .containsExactly(UnitStatus.CLAIMED, UnitStatus.RUNNING, UnitStatus.PUSHED);

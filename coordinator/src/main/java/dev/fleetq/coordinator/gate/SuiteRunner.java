@@ -69,7 +69,7 @@ final class SuiteRunner {
               gate.testCommand(),
               gate.reportGlobs(),
               gate.timeout(),
-              null);
+              request.image());
       Optional<SuiteResult> result = fleet.run(suite, gate.timeout().plus(FLEET_SLACK));
       if (result.isEmpty()) {
         return new Outcome(false, null, "no executor answered suite run " + runId + " in time", "");

@@ -133,7 +133,7 @@ public final class Planner {
     try {
       deleteRecursively(scratch);
       Files.createDirectories(scratch);
-      SuiteRun.Measurement measured = suite.measure(job.id(), job.repo(), plan, scratch);
+      SuiteRun.Measurement measured = suite.measure(job, plan, scratch);
       TestReport report = measured.report();
       baselines.offer(
           new GateBaseline(

@@ -3,8 +3,8 @@ package dev.fleetq.coordinator.plan;
 import dev.fleetq.coordinator.suite.SuiteDispatcher;
 import dev.fleetq.exec.git.Git;
 import dev.fleetq.exec.git.GitResult;
-import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.job.FailingTestsPlan;
+import dev.fleetq.model.job.JobSpec;
 import dev.fleetq.model.job.RepoSpec;
 import dev.fleetq.model.suite.SuiteRequest;
 import dev.fleetq.model.suite.SuiteResult;
@@ -47,19 +47,21 @@ final class SuiteRun {
   record Measurement(String commit, TestReport report, Instant measuredAt) {}
 
   /**
-   * Reads the head of {@code repo}'s branch and has an executor run the plan's test command there.
+   * Reads the head of the job's branch and has an executor run the plan's test command there, in
+   * the job's agent image when it names one (a local process otherwise), as the gate's runs are.
    *
    * @param scratch a directory owned by the caller, where git may run
    */
-  Measurement measure(JobId job, RepoSpec repo, FailingTestsPlan plan, Path scratch) {
+  Measurement measure(JobSpec job, FailingTestsPlan plan, Path scratch) {
+    RepoSpec repo = job.repo();
     Instant measuredAt = clock.instant();
     String ref = "refs/heads/" + repo.branch();
     String commit = head(repo, ref, scratch);
     SuiteRequest request =
         new SuiteRequest(
-            "plan-" + job.value(),
+            "plan-" + job.id().value(),
             1,
-            job,
+            job.id(),
             repo.repoId(),
             repo.url(),
             ref,
@@ -67,7 +69,7 @@ final class SuiteRun {
             plan.testCommand(),
             plan.reportGlobs(),
             plan.timeout(),
-            null);
+            job.agent().image());
     Optional<SuiteResult> answer;
     try {
       answer = fleet.run(request, plan.timeout().plus(FLEET_SLACK));

@@ -11,6 +11,7 @@ import dev.fleetq.devstack.DevStack;
 import dev.fleetq.devstack.junit.TestNamespace;
 import dev.fleetq.devstack.junit.WithDevStack;
 import dev.fleetq.exec.testing.ExampleRepo;
+import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.gate.GateVerdict;
 import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.unit.Reason;
@@ -98,6 +99,38 @@ class MergeGateTest {
         .doesNotContain(ExampleRepo.testId(2) + ":");
     assertThat(harness.repo.mainHead()).as("main").isEqualTo(oldMain);
     assertThat(harness.landed(candidate.key())).as("landed mark").isEmpty();
+  }
+
+  @Test
+  void aCandidateIsTestedInItsAgentsImageAndAnExecutorWithoutAnEngineSaysSo() {
+    harness.savePlannersBaseline();
+    String oldMain = harness.repo.mainHead();
+    Candidate candidate = harness.candidate("u2", Map.ofEntries(fix(2)), List.of());
+    GateRequest local = harness.request(candidate, 1);
+
+    harness.submit(
+        new GateRequest(
+            local.jobId(),
+            local.unitId(),
+            local.attempt(),
+            local.worker(),
+            local.repo(),
+            local.candidateBranch(),
+            local.candidateCommit(),
+            local.baseCommit(),
+            local.scope(),
+            local.targetTests(),
+            local.gate(),
+            local.requestedAt(),
+            "fleetq-test/agent:1"));
+    UnitEvent verdict = harness.awaitVerdict(candidate.key());
+
+    assertThat(verdict.status()).as("verdict").isEqualTo(UnitStatus.RETRYING);
+    assertThat(verdict.detail())
+        .as("refusal")
+        .contains(
+            "the suite runs in the image fleetq-test/agent:1, but this worker has no Docker engine");
+    assertThat(harness.repo.mainHead()).as("main").isEqualTo(oldMain);
   }
 
   @Test

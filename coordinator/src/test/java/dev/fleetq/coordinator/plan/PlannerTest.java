@@ -12,6 +12,7 @@ import dev.fleetq.exec.git.Git;
 import dev.fleetq.exec.testing.ExampleRepo;
 import dev.fleetq.model.ModelFixtures;
 import dev.fleetq.model.id.JobId;
+import dev.fleetq.model.job.AgentSpec;
 import dev.fleetq.model.job.FailingTestsPlan;
 import dev.fleetq.model.job.JobSpec;
 import dev.fleetq.model.job.Plan;
@@ -197,6 +198,30 @@ class PlannerTest {
         .startsWith(
             "the test command 'echo all good' exited with 0 and left no test reports matching [build/test-results/*.xml]")
         .endsWith("its last output:\nall good");
+  }
+
+  @Test
+  void suiteRunTakesTheAgentsImageAndAnExecutorWithoutAnEngineSaysSo() {
+    ExampleRepo repo = ExampleRepo.create(dir.resolve("repo"), 1, 1);
+    AgentSpec agent =
+        new AgentSpec("./agent.sh", "fleetq-test/agent:1", List.of(), Duration.ofMinutes(5), 3);
+
+    planner.plan(
+        new JobSpec(
+            JOB,
+            new RepoSpec(repo.url(), null),
+            new FailingTestsPlan(ExampleRepo.TEST_COMMAND, REPORTS, null),
+            agent,
+            null,
+            0,
+            Map.of()));
+
+    assertThat(failure())
+        .as("detail")
+        .startsWith("executor ")
+        .contains(
+            ": the suite runs in the image fleetq-test/agent:1, but this worker has no Docker"
+                + " engine (fleetq worker --docker-host)");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.fleetq.model.gate;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.RepoId;
@@ -9,6 +10,7 @@ import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.model.job.GateSpec;
 import dev.fleetq.model.job.RepoSpec;
 import dev.fleetq.model.wire.Check;
+import dev.fleetq.model.wire.Limits;
 import java.time.Instant;
 import java.util.List;
 
@@ -29,6 +31,9 @@ import java.util.List;
  *     for a unit that names none (an explicit unit), which lands when it breaks nothing
  * @param gate how to test the candidate
  * @param requestedAt when the worker asked
+ * @param image the container image the unit's agent ran in (its {@code agent.image}), which the
+ *     gate's suite runs of this candidate take, so that a candidate is tested in the sandbox it was
+ *     written in; null, and absent on the wire, for an agent that ran as a local process
  */
 public record GateRequest(
     @JsonProperty("jobId") JobId jobId,
@@ -42,7 +47,8 @@ public record GateRequest(
     @JsonProperty("scope") List<String> scope,
     @JsonProperty("targetTests") List<String> targetTests,
     @JsonProperty("gate") GateSpec gate,
-    @JsonProperty("requestedAt") Instant requestedAt) {
+    @JsonProperty("requestedAt") Instant requestedAt,
+    @JsonProperty("image") @JsonInclude(JsonInclude.Include.NON_NULL) String image) {
 
   /** Checks every field and copies the lists. */
   public GateRequest {
@@ -58,6 +64,37 @@ public record GateRequest(
     targetTests = Check.texts("targetTests", targetTests);
     Check.requireNonNull("gate", gate);
     Check.requireNonNull("requestedAt", requestedAt);
+    Check.optionalText("image", image, Limits.MAX_IMAGE_CHARS);
+  }
+
+  /** A request for a candidate whose agent ran as a local process (no image). */
+  public GateRequest(
+      JobId jobId,
+      UnitId unitId,
+      int attempt,
+      WorkerId worker,
+      RepoSpec repo,
+      String candidateBranch,
+      String candidateCommit,
+      String baseCommit,
+      List<String> scope,
+      List<String> targetTests,
+      GateSpec gate,
+      Instant requestedAt) {
+    this(
+        jobId,
+        unitId,
+        attempt,
+        worker,
+        repo,
+        candidateBranch,
+        candidateCommit,
+        baseCommit,
+        scope,
+        targetTests,
+        gate,
+        requestedAt,
+        null);
   }
 
   /** The repository's id, the Kafka key of this request. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.RepoId;
 import dev.fleetq.model.wire.Check;
+import dev.fleetq.model.wire.Limits;
 import java.time.Duration;
 import java.util.List;
 
@@ -54,7 +55,7 @@ public record SuiteRequest(
     Check.requireCommand("testCommand", testCommand);
     reportGlobs = Check.globs("reportGlobs", reportGlobs);
     Check.requireTimeout("timeout", timeout);
-    image = Check.optionalText("image", image, 300);
+    image = Check.optionalText("image", image, Limits.MAX_IMAGE_CHARS);
   }
 
   /** The same run, dispatched once more. */

@@ -7,6 +7,7 @@ import static dev.fleetq.model.ModelFixtures.WORKER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleetq.model.ModelFixtures;
+import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.RepoId;
 import dev.fleetq.model.id.UnitKey;
@@ -111,6 +112,34 @@ class JsonRoundTripTest {
     assertThat(Json.encodeToString(refused))
         .as("unit event JSON")
         .contains("\"tests\":[\"calc#testAbs\",\"calc#testMax\"]");
+  }
+
+  @Test
+  void aGateRequestNamesItsAgentsImageOnlyWhenItHasOne() {
+    GateRequest local = ModelFixtures.aGateRequest();
+    GateRequest contained =
+        new GateRequest(
+            local.jobId(),
+            local.unitId(),
+            local.attempt(),
+            local.worker(),
+            local.repo(),
+            local.candidateBranch(),
+            local.candidateCommit(),
+            local.baseCommit(),
+            local.scope(),
+            local.targetTests(),
+            local.gate(),
+            local.requestedAt(),
+            "ghcr.io/acme/agent:1");
+
+    assertThat(Json.decode(Json.encode(contained), GateRequest.class))
+        .as("round trip")
+        .isEqualTo(contained);
+    assertThat(Json.encodeToString(contained))
+        .as("with an image")
+        .contains("\"image\":\"ghcr.io/acme/agent:1\"");
+    assertThat(Json.encodeToString(local)).as("without one").doesNotContain("\"image\"");
   }
 
   @Test

@@ -166,7 +166,8 @@ final class UnitAttempt implements Runnable {
             unit.scope(),
             unit.targetTests(),
             unit.gate(),
-            outbox.now()));
+            outbox.now(),
+            unit.agent().image()));
     outbox.event(unit, UnitStatus.PUSHED, null, checkout.branch() + " at " + merge.head());
     log.info("Pushed {} at {}", checkout.branch(), merge.head());
     return Ending.pushed();

@@ -9,7 +9,9 @@ import java.util.Objects;
  * one, else in the worker's default image when it has one, in a container of the {@link
  * DockerSandbox}, on the job's network ({@code AgentSpec.network}) if the operator allows it there;
  * otherwise in the local sandbox (a child process, on the worker's own network). A worker without a
- * Docker engine cannot run a job that names an image, and says so.
+ * Docker engine cannot run a job that names an image, and says so. A suite run takes the same
+ * choice of image (the job's, which its request names, else the default), so a job's tests run
+ * where its agents do.
  *
  * <p>Immutable and thread-safe.
  */
@@ -50,14 +52,31 @@ public final class AgentSandboxes {
     if (image == null) {
       return local;
     }
+    return inImage(image, "the job runs its agent in the image " + image + ", but")
+        .withNetwork(agent.network());
+  }
+
+  /**
+   * The sandbox for a suite run whose request names {@code image} (the job's agent image), or none:
+   * a container of that image, or of the default image, on the container's own network; or the
+   * local sandbox when no image applies.
+   *
+   * @throws SandboxUnavailableException if an image applies and this worker has no Docker engine
+   */
+  public Sandbox forSuite(String image) {
+    String chosen = image != null ? image : defaultImage;
+    if (chosen == null) {
+      return local;
+    }
+    return inImage(chosen, "the suite runs in the image " + chosen + ", but");
+  }
+
+  private DockerSandbox inImage(String image, String why) {
     if (docker == null) {
       throw new SandboxUnavailableException(
-          "the job runs its agent in the image "
-              + image
-              + ", but this worker has no Docker engine (fleetq worker --docker-host)");
+          why + " this worker has no Docker engine (fleetq worker --docker-host)");
     }
-    DockerSandbox inImage = image.equals(docker.image()) ? docker : docker.withImage(image);
-    return inImage.withNetwork(agent.network());
+    return image.equals(docker.image()) ? docker : docker.withImage(image);
   }
 
   /** Removes the containers an earlier run of this worker left; nothing without an engine. */

@@ -1,12 +1,11 @@
 package dev.fleetq.worker.suite;
 
 import dev.fleetq.exec.git.Git;
-import dev.fleetq.exec.sandbox.Sandbox;
 import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.model.state.RedisKeys;
 import dev.fleetq.model.wire.Topics;
 import dev.fleetq.worker.metrics.WorkerMetrics;
-import dev.fleetq.worker.sandbox.DockerSandbox;
+import dev.fleetq.worker.sandbox.AgentSandboxes;
 import dev.fleetq.worker.unit.DeadLetters;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -71,16 +70,14 @@ public final class SuiteExecutor {
    * @param consumers makes the share consumer of slot {@code n} (from 1), a member of the
    *     executors' share group configured for explicit acknowledgement and one record per poll; the
    *     slot makes it on its own thread when it starts, subscribes it and closes it
-   * @param sandbox where test commands without an image run
-   * @param docker where test commands with an image run, or null when the worker has no engine
+   * @param sandboxes where test commands run, as the job's agents would
    */
   public SuiteExecutor(
       Settings settings,
       Producer<byte[], byte[]> producer,
       RedissonClient redisson,
       IntFunction<ShareConsumer<byte[], byte[]>> consumers,
-      Sandbox sandbox,
-      DockerSandbox docker,
+      AgentSandboxes sandboxes,
       WorkerMetrics metrics,
       Clock clock) {
     Objects.requireNonNull(settings, "settings");
@@ -92,8 +89,7 @@ public final class SuiteExecutor {
         new SuiteRunner(
             settings.workDir().resolve("suites"),
             new SuiteCheckout(new Git(settings.identity(), settings.gitTimeout())),
-            sandbox,
-            docker,
+            sandboxes,
             id);
     DeadLetters deadLetters =
         new DeadLetters(producer, settings.topics().dlq(), settings.kafkaTimeout(), REJECTED_BY);

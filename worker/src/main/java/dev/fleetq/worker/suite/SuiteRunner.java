@@ -14,7 +14,8 @@ import dev.fleetq.model.suite.SuiteResult.Outcome;
 import dev.fleetq.model.suite.TestReport;
 import dev.fleetq.model.wire.Check;
 import dev.fleetq.worker.run.LogTail;
-import dev.fleetq.worker.sandbox.DockerSandbox;
+import dev.fleetq.worker.sandbox.AgentSandboxes;
+import dev.fleetq.worker.sandbox.SandboxUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * sandbox, and reads the JUnit XML reports it left. Every way the run can end is a {@link
  * SuiteResult}; only an interrupt (the worker is stopping) ends it with an exception.
  *
- * <p>A request that names an image runs in a container of that image when the worker has a Docker
- * sandbox, and ends {@code NO_REPORT} saying so when it has none. The coordinator sends no image
- * today, so the container path is not yet exercised by the tests.
+ * <p>A request names the job's {@code agent.image}, or none; it runs where that job's agents would
+ * run on this worker ({@link AgentSandboxes#forSuite}), and ends {@code NO_REPORT} naming the image
+ * when an image applies and the worker has no Docker engine.
  *
  * <p>Thread-safe: each run has its own directory, and the sandboxes are thread-safe.
  */
@@ -55,22 +56,19 @@ final class SuiteRunner {
 
   private final Path root;
   private final SuiteCheckout checkout;
-  private final Sandbox sandbox;
-  private final DockerSandbox docker;
+  private final AgentSandboxes sandboxes;
   private final WorkerId executor;
 
   /**
    * @param root where the runs' scratch directories live ({@code workDir/suites})
-   * @param sandbox where commands without an image run
-   * @param docker where commands with an image run, or null when the worker has no Docker engine
+   * @param sandboxes where commands run: in the request's image, the worker's default image, or
+   *     locally
    * @param executor the worker whose results these are
    */
-  SuiteRunner(
-      Path root, SuiteCheckout checkout, Sandbox sandbox, DockerSandbox docker, WorkerId executor) {
+  SuiteRunner(Path root, SuiteCheckout checkout, AgentSandboxes sandboxes, WorkerId executor) {
     this.root = root.toAbsolutePath();
     this.checkout = Objects.requireNonNull(checkout, "checkout");
-    this.sandbox = Objects.requireNonNull(sandbox, "sandbox");
-    this.docker = docker;
+    this.sandboxes = Objects.requireNonNull(sandboxes, "sandboxes");
     this.executor = Objects.requireNonNull(executor, "executor");
   }
 
@@ -91,21 +89,20 @@ final class SuiteRunner {
     } catch (SuiteCheckout.Failed e) {
       return result(request, Outcome.CHECKOUT_FAILED, e.getMessage(), "", Duration.ZERO);
     }
-    if (request.image() != null && docker == null) {
+    Sandbox sandbox;
+    try {
+      sandbox = sandboxes.forSuite(request.image());
+    } catch (SandboxUnavailableException e) {
       return result(
           request,
           Outcome.NO_REPORT,
-          "the suite runs in the image "
-              + request.image()
-              + ", which needs a Docker engine, and executor "
-              + executor
-              + " has none (fleetq worker --docker-host)",
+          "executor " + executor + ": " + e.getMessage(),
           "",
           Duration.ZERO);
     }
     SandboxResult ran;
     try {
-      ran = sandboxFor(request).run(command(request, tree, logFile, scratch));
+      ran = sandbox.run(command(request, tree, logFile, scratch));
     } catch (IllegalArgumentException | UncheckedIOException e) {
       return result(
           request,
@@ -167,13 +164,6 @@ final class SuiteRunner {
     String ended =
         exitCode == NOT_FOUND ? " was not found (sh exited with 127)" : " exited with " + exitCode;
     return command + ended + " and left no test reports matching " + request.reportGlobs();
-  }
-
-  private Sandbox sandboxFor(SuiteRequest request) {
-    if (request.image() == null) {
-      return sandbox;
-    }
-    return request.image().equals(docker.image()) ? docker : docker.withImage(request.image());
   }
 
   private static SandboxRun command(SuiteRequest request, Path tree, Path logFile, Path scratch) {

@@ -289,11 +289,12 @@ class SuiteExecutorTest {
     assertThat(result.outcome()).as("outcome").isEqualTo(Outcome.NO_REPORT);
     assertThat(result.problem())
         .as("problem")
-        .contains("the image x:1", "needs a Docker engine", "e1 has none");
+        .contains(
+            "executor e1: the suite runs in the image x:1, but this worker has no Docker engine");
   }
 
   @Test
-  void aRunInAnImageRunsInAContainerOfItAndIsReported(DevStack stack) {
+  void aRunInAnImageOrOnAWorkerWithADefaultImageRunsInAContainerAndIsReported(DevStack stack) {
     try (TestDocker docker = TestDocker.engineOrSkip()) {
       worker.close();
       WorkerConfig config =
@@ -303,7 +304,8 @@ class SuiteExecutorTest {
                   stack.redisUri(),
                   dir.resolve("docker-worker"))
               .withNames(topics, keys)
-              .withShutdownGrace(Duration.ofSeconds(10));
+              .withShutdownGrace(Duration.ofSeconds(10))
+              .withDefaultImage(TestDocker.BUSYBOX_IMAGE);
       try (DockerSandbox containers =
           DockerSandbox.connect(
               DockerSandboxConfig.defaults(docker.host()), config.workerId(), null)) {
@@ -321,13 +323,16 @@ class SuiteExecutorTest {
                 request("run-image", "refs/heads/main", repo.mainHead(), command),
                 TestDocker.BUSYBOX_IMAGE));
 
-        SuiteResult result = awaitResult("run-image");
+        send(request("run-default", "refs/heads/main", repo.mainHead(), command));
 
-        assertThat(result.outcome())
-            .as("outcome (problem: %s, log: %s)", result.problem(), result.logTail())
-            .isEqualTo(Outcome.REPORTED);
-        assertThat(result.logTail()).as("log tail").contains("in-a-container");
-        assertThat(result.results()).as("results").hasSize(3);
+        for (String run : List.of("run-image", "run-default")) {
+          SuiteResult result = awaitResult(run);
+          assertThat(result.outcome())
+              .as("%s outcome (problem: %s, log: %s)", run, result.problem(), result.logTail())
+              .isEqualTo(Outcome.REPORTED);
+          assertThat(result.logTail()).as("%s log tail", run).contains("in-a-container");
+          assertThat(result.results()).as("%s results", run).hasSize(3);
+        }
         worker.close();
       }
     }
