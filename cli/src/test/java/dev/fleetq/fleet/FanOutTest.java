@@ -119,6 +119,9 @@ class FanOutTest {
       assertThat(refusals)
           .as("refusal details")
           .allSatisfy(e -> assertThat(e.detail()).contains(ExampleRepo.testId(victim)));
+      assertThat(refusals)
+          .as("the tests each refusal names")
+          .allSatisfy(e -> assertThat(e.tests()).containsExactly(ExampleRepo.testId(victim)));
       assertThat(landedEvents(fleet, job))
           .as("landings")
           .hasSize(3)

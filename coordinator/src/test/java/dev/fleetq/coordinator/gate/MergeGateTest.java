@@ -231,7 +231,9 @@ class MergeGateTest {
     Candidate second = harness.candidate("u7", Map.ofEntries(fix(2)), List.of());
     assertThat(second.base()).as("both candidates' base").isEqualTo(first.base());
 
-    harness.submit(harness.request(first, 1));
+    GateRequest untargeted = harness.request(first, 1);
+    harness.submit(
+        harness.request(first, 1, List.of(), List.of(ExampleRepo.testId(1)), untargeted.gate()));
     harness.submit(harness.request(second, 1));
 
     assertThat(harness.awaitVerdict(first.key()).status())
@@ -258,6 +260,15 @@ class MergeGateTest {
             ExampleRepo.testId(4),
             ExampleRepo.testId(5),
             ExampleRepo.testId(6));
+    assertThat(harness.recentVerdicts())
+        .as(
+            "what each verdict says its unit fixed: the first its target, the second (no target)"
+                + " the rest, whether or not they shared a batch")
+        .filteredOn(verdict -> verdict.outcome() == GateVerdict.Outcome.LANDED)
+        .extracting(verdict -> verdict.key() + " " + verdict.fixedTests())
+        .containsExactlyInAnyOrder(
+            first.key() + " [" + ExampleRepo.testId(1) + "]",
+            second.key() + " [" + ExampleRepo.testId(2) + "]");
   }
 
   @Test
