@@ -8,7 +8,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,12 +165,15 @@ final class BatchGate {
       try (RepoMirror.Scratch scratch = mirror.scratch(main, "batch")) {
         Merge merge = new Merge(verdicts, scratch, main, members);
         if (merge.upTo(1).members().isEmpty()) {
+          decideUnchanged(
+              verdicts, merge.unchanged(), main, baseline.get().passing(), "at its head");
           return List.of();
         }
         Optional<Comparison> clean =
             test(verdicts, mirror, runs, main, merge, baseline.get(), splitting);
         if (clean.isPresent()) {
-          return land(verdicts, mirror, main, merge.upTo(merge.most()), clean.get());
+          Chain chain = merge.upTo(merge.most());
+          return land(verdicts, mirror, main, chain, merge.unchanged(), clean.get());
         }
         members = merge.undecided();
       }
@@ -250,8 +255,22 @@ final class BatchGate {
     return "Land " + request.key() + " attempt " + request.attempt();
   }
 
+  /**
+   * Lands the tested chain, and decides the candidates whose merge changed nothing once main holds
+   * it; returns what to try again as main moved.
+   *
+   * @param unchanged the candidates left out of the chain because their merge changed no file
+   */
   private List<Integer> land(
-      Verdicts verdicts, RepoMirror mirror, String main, Chain chain, Comparison clean) {
+      Verdicts verdicts,
+      RepoMirror mirror,
+      String main,
+      Chain chain,
+      List<Integer> unchanged,
+      Comparison clean) {
+    List<Integer> again = new ArrayList<>(chain.members());
+    again.addAll(unchanged);
+    again.sort(null);
     List<Integer> marked = new ArrayList<>();
     for (int k = 0; k < chain.size(); k++) {
       int index = chain.members().get(k);
@@ -260,7 +279,7 @@ final class BatchGate {
         // Another owner is landing the unit: back off, and let the next round's check settle it.
         log.info("{} is being landed elsewhere; checking the batch again", unit);
         unmark(verdicts, chain, marked);
-        return chain.members();
+        return again;
       }
       marked.add(k);
     }
@@ -282,15 +301,52 @@ final class BatchGate {
           List<String> fixed = fixedBy(verdicts.request(chain.members().get(k)), clean);
           verdicts.decide(chain.members().get(k), b -> b.landed(commit, fixed));
         }
+        String landings =
+            "at "
+                + Refusals.shortSha(chain.head(chain.size()))
+                + ", with the landings of "
+                + chain.members().stream()
+                    .map(i -> verdicts.request(i).key().toString())
+                    .collect(Collectors.joining(", "));
+        decideUnchanged(verdicts, unchanged, chain.head(chain.size()), clean.passing(), landings);
         return List.of();
       case MAIN_MOVED:
         unmark(verdicts, chain, marked);
-        return chain.members();
+        return again;
       default:
         unmark(verdicts, chain, marked);
         String detail = "The origin refused the push of main: " + push.error();
-        chain.members().forEach(i -> verdicts.decide(i, b -> b.refuse(Reason.PUSH_FAILED, detail)));
+        again.forEach(i -> verdicts.decide(i, b -> b.refuse(Reason.PUSH_FAILED, detail)));
         return List.of();
+    }
+  }
+
+  /**
+   * Decides the candidates whose merge onto {@code main} changed no file: superseded when their
+   * target tests pass there, so main already does their work; otherwise refused {@code NO_CHANGES},
+   * as they would change nothing, and the next attempt starts from that main.
+   *
+   * @param passing the tests that pass on {@code main}
+   * @param by what did their work, after the word "main" in the verdict
+   */
+  private static void decideUnchanged(
+      Verdicts verdicts, List<Integer> unchanged, String main, Set<String> passing, String by) {
+    for (int index : unchanged) {
+      List<String> targets = verdicts.request(index).targetTests();
+      List<String> failing = targets.stream().filter(test -> !passing.contains(test)).toList();
+      if (failing.isEmpty()) {
+        verdicts.decide(index, b -> b.superseded(main, by));
+      } else {
+        String detail =
+            "Merged onto main "
+                + by
+                + " ("
+                + Refusals.shortSha(main)
+                + "), the candidate changes no file, and its target tests still fail there: "
+                + String.join(", ", failing)
+                + ".";
+        verdicts.decide(index, b -> b.refuse(Reason.NO_CHANGES, detail, failing, List.of()));
+      }
     }
   }
 

@@ -69,9 +69,9 @@ final class BatchSizes {
         verdicts.stream()
             .anyMatch(
                 v ->
-                    v.outcome() != GateVerdict.Outcome.LANDED
+                    v.outcome() == GateVerdict.Outcome.REFUSED
                         && SUITE_REFUSALS.contains(v.reason()));
-    boolean whole = verdicts.stream().allMatch(v -> v.outcome() == GateVerdict.Outcome.LANDED);
+    boolean whole = verdicts.stream().allMatch(v -> v.outcome() != GateVerdict.Outcome.REFUSED);
     int before = of(repo.value());
     int after = failed ? Math.max(min, before / 2) : whole ? Math.min(max, before + 1) : before;
     sizes.put(repo.value(), after);

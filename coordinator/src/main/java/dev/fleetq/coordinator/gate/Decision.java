@@ -20,9 +20,10 @@ import java.util.List;
  *
  * @param verdict the gate's verdict
  * @param detail the event's detail: for a landing, the landed commit on the first line and the
- *     fixed tests after it; for a refusal, what a person (or the next attempt's agent) needs to
- *     know; either ends with the gate's report (tests fixed, broken and flaky, suite runs, time)
- *     when the decision ran the suite
+ *     fixed tests after it; for a unit superseded, the main commit that does its work on the first
+ *     line and what did it after it; for a refusal, what a person (or the next attempt's agent)
+ *     needs to know; either ends with the gate's report (tests fixed, broken and flaky, suite runs,
+ *     time) when the decision ran the suite
  * @param announced whether the decision emits an event; false for a unit that already landed
  */
 record Decision(GateVerdict verdict, String detail, boolean announced) {
@@ -88,6 +89,27 @@ record Decision(GateVerdict verdict, String detail, boolean announced) {
       return new Decision(
           verdict(Outcome.LANDED, null, List.of(), fixed, commit),
           detail + report(0, fixed.size()));
+    }
+
+    /**
+     * The decision on a candidate whose merge onto main changes no file while its target tests pass
+     * there: main at {@code commit} already does its work, so nothing is merged.
+     *
+     * @param by what did the work: the landing, in this batch or before, that main's tests show
+     */
+    Decision superseded(String commit, String by) {
+      List<String> targets = request.targetTests();
+      String detail =
+          commit
+              + "\nsuperseded: main "
+              + by
+              + " already does this unit's work; its merge changes no file"
+              + (targets.isEmpty()
+                  ? ""
+                  : " and its target tests pass: " + String.join(", ", targets));
+      return new Decision(
+          verdict(Outcome.SUPERSEDED, null, List.of(), targets, commit),
+          detail + report(0, targets.size()));
     }
 
     /** The gate's report for people, or nothing when the decision ran no suite. */

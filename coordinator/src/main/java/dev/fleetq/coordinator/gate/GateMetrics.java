@@ -11,12 +11,12 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * The gate's metrics, in the coordinator's registry: verdicts by outcome ({@code LANDED} or the
- * refusal's reason), landings and refusals per worker (the gate alone knows them, so it counts them
- * for the worker that pushed: {@code fleetq_units_landed_total{worker}} is the fleet's throughput
- * per agent), suite runs, flaky tests, batch sizes and the queue's depth. A request decided without
- * an event (a duplicate for a unit another owner landed) is not counted. Labels are worker ids and
- * enum names, never unit ids.
+ * The gate's metrics, in the coordinator's registry: verdicts by outcome ({@code LANDED}, {@code
+ * SUPERSEDED} or the refusal's reason), landings, supersessions and refusals per worker (the gate
+ * alone knows them, so it counts them for the worker that pushed: {@code
+ * fleetq_units_landed_total{worker}} is the fleet's throughput per agent), suite runs, flaky tests,
+ * batch sizes and the queue's depth. A request decided without an event (a duplicate for a unit
+ * another owner landed) is not counted. Labels are worker ids and enum names, never unit ids.
  *
  * <p>Thread-safe.
  */
@@ -26,6 +26,7 @@ final class GateMetrics {
   private final PrometheusRegistry registry;
   private final Counter verdicts;
   private final Counter landed;
+  private final Counter superseded;
   private final Counter refused;
   private final Counter suiteRuns;
   private final Counter flakes;
@@ -37,13 +38,21 @@ final class GateMetrics {
     this.verdicts =
         Counter.builder()
             .name("fleetq_gate_verdicts_total")
-            .help("Gate verdicts by outcome: LANDED, or the reason of the refusal.")
+            .help("Gate verdicts by outcome: LANDED, SUPERSEDED, or the reason of the refusal.")
             .labelNames("outcome")
             .register(registry);
     this.landed =
         Counter.builder()
             .name("fleetq_units_landed_total")
             .help("Units the gate landed on main, by the worker that pushed them.")
+            .labelNames("worker")
+            .register(registry);
+    this.superseded =
+        Counter.builder()
+            .name("fleetq_units_superseded_total")
+            .help(
+                "Units whose candidate changed nothing on a main that already passes their targets,"
+                    + " by the worker that pushed them: work another unit's landing did.")
             .labelNames("worker")
             .register(registry);
     this.refused =
@@ -105,12 +114,19 @@ final class GateMetrics {
 
   void verdict(GateRequest request, GateVerdict verdict) {
     String worker = request.worker().value();
-    if (verdict.outcome() == GateVerdict.Outcome.LANDED) {
-      verdicts.labelValues(GateVerdict.Outcome.LANDED.name()).inc();
-      landed.labelValues(worker).inc();
-    } else {
-      verdicts.labelValues(verdict.reason().name()).inc();
-      refused.labelValues(worker, verdict.reason().name()).inc();
+    switch (verdict.outcome()) {
+      case LANDED -> {
+        verdicts.labelValues(GateVerdict.Outcome.LANDED.name()).inc();
+        landed.labelValues(worker).inc();
+      }
+      case SUPERSEDED -> {
+        verdicts.labelValues(GateVerdict.Outcome.SUPERSEDED.name()).inc();
+        superseded.labelValues(worker).inc();
+      }
+      case REFUSED -> {
+        verdicts.labelValues(verdict.reason().name()).inc();
+        refused.labelValues(worker, verdict.reason().name()).inc();
+      }
     }
   }
 

@@ -7,8 +7,10 @@ import java.util.List;
 
 /**
  * A batch's candidates merged onto main one after another in a scratch worktree, only as far as the
- * runs need them: a candidate that conflicts is refused {@code CONFLICT} and left out. The merge
- * commit of each is {@link BatchGate#landing}'s message.
+ * runs need them: a candidate that conflicts is refused {@code CONFLICT} and left out. A candidate
+ * whose merge changes no file (main, or an earlier candidate of the chain, already has its changes)
+ * is left out too, undecided, and listed {@link #unchanged}: it never becomes an empty merge
+ * commit. The merge commit of each is {@link BatchGate#landing}'s message.
  *
  * <p>Not thread-safe; owned by the thread that decides the batch.
  */
@@ -19,6 +21,7 @@ final class Merge {
   private final List<Integer> left;
   private final List<Integer> merged = new ArrayList<>();
   private final List<String> heads = new ArrayList<>();
+  private final List<Integer> unchanged = new ArrayList<>();
 
   Merge(Verdicts verdicts, RepoMirror.Scratch scratch, String main, List<Integer> members) {
     this.verdicts = verdicts;
@@ -37,8 +40,11 @@ final class Merge {
     while (merged.size() < prefix && !left.isEmpty()) {
       int index = left.remove(0);
       GateRequest request = verdicts.request(index);
+      String before = scratch.head();
       List<String> conflicts = scratch.merge(request.candidateCommit(), BatchGate.landing(request));
-      if (conflicts.isEmpty()) {
+      if (conflicts.isEmpty() && scratch.undoIfUnchanged(before)) {
+        unchanged.add(index);
+      } else if (conflicts.isEmpty()) {
         merged.add(index);
         heads.add(scratch.head());
       } else {
@@ -51,11 +57,18 @@ final class Merge {
         List.copyOf(merged.subList(0, size)), List.copyOf(heads.subList(0, size)));
   }
 
-  /** The candidates not decided yet, merged or not, in order. */
+  /** The candidates whose merge changed no file, so far, in order. */
+  List<Integer> unchanged() {
+    return List.copyOf(unchanged);
+  }
+
+  /** The candidates not decided yet, merged, unchanged or not merged yet, in order. */
   List<Integer> undecided() {
     List<Integer> all = new ArrayList<>();
     merged.stream().filter(index -> !verdicts.decided(index)).forEach(all::add);
+    all.addAll(unchanged);
     all.addAll(left);
+    all.sort(null);
     return all;
   }
 }

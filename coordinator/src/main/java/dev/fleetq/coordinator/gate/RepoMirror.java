@@ -210,6 +210,23 @@ final class RepoMirror {
       return conflicts;
     }
 
+    /**
+     * Whether the worktree's files are those of {@code before}, as after merging a commit that main
+     * already holds or whose changes it already has; the worktree is then put back at {@code
+     * before}, so no empty merge commit stays in the chain.
+     */
+    boolean undoIfUnchanged(String before) {
+      String head = head();
+      if (!git.run(dir, "rev-parse", head + "^{tree}")
+          .equals(git.run(dir, "rev-parse", before + "^{tree}"))) {
+        return false;
+      }
+      if (!head.equals(before)) {
+        git.run(dir, "reset", "--hard", "--quiet", before);
+      }
+      return true;
+    }
+
     @Override
     public void close() {
       removeWorktree(dir);

@@ -182,15 +182,17 @@ final class RequestHandler {
       retrying(
           "reporting the verdict on " + request.key(),
           () -> {
-            if (verdict.outcome() == GateVerdict.Outcome.LANDED) {
-              events.emit(request, UnitStatus.LANDED, null, decision.detail());
-            } else {
-              events.emit(
-                  request,
-                  UnitStatus.RETRYING,
-                  verdict.reason(),
-                  decision.detail(),
-                  verdict.brokenTests());
+            switch (verdict.outcome()) {
+              case LANDED -> events.emit(request, UnitStatus.LANDED, null, decision.detail());
+              case SUPERSEDED ->
+                  events.emit(request, UnitStatus.SUPERSEDED, null, decision.detail());
+              case REFUSED ->
+                  events.emit(
+                      request,
+                      UnitStatus.RETRYING,
+                      verdict.reason(),
+                      decision.detail(),
+                      verdict.brokenTests());
             }
             return null;
           });

@@ -89,7 +89,7 @@ final class JobFold {
             current.unitCount(),
             counts,
             current.targetTests(),
-            current.fixedTests() + (to == UnitStatus.LANDED ? targets : 0),
+            current.fixedTests() + (to.isOnMain() ? targets : 0),
             current.detail(),
             current.submittedAt(),
             at));
@@ -121,19 +121,39 @@ final class JobFold {
     }
     int units = job.unitCount();
     int landed = job.count(UnitStatus.LANDED);
+    int superseded = job.count(UnitStatus.SUPERSEDED);
     int failed = job.count(UnitStatus.FAILED);
     int cancelled = job.count(UnitStatus.CANCELLED);
-    if (landed + failed + cancelled < units) {
+    if (landed + superseded + failed + cancelled < units) {
       return job;
     }
     String fixed = fixed(job);
-    if (landed == units && job.fixedTests() >= job.targetTests()) {
-      return withDetail(job, JobStatus.SUCCEEDED, "all " + units + " units landed" + fixed);
+    boolean onMain = landed + superseded == units;
+    if (onMain && job.fixedTests() >= job.targetTests()) {
+      String done =
+          superseded == 0
+              ? "all " + units + " units landed"
+              : landed
+                  + " landed and "
+                  + superseded
+                  + " superseded (main already did their work) of "
+                  + units
+                  + " units";
+      return withDetail(job, JobStatus.SUCCEEDED, done + fixed);
     }
-    String tally = landed + " landed, " + failed + " failed, " + cancelled + " cancelled";
-    if (landed == units) {
+    String tally =
+        landed
+            + " landed, "
+            + (superseded == 0 ? "" : superseded + " superseded, ")
+            + failed
+            + " failed, "
+            + cancelled
+            + " cancelled";
+    if (onMain) {
       return withDetail(
-          job, JobStatus.FAILED, "every unit landed, but not every target test passes" + fixed);
+          job,
+          JobStatus.FAILED,
+          "every unit landed or was superseded, but not every target test passes" + fixed);
     }
     if (failed > 0) {
       return withDetail(

@@ -157,20 +157,23 @@ public final class Projector implements AutoCloseable {
     return unit;
   }
 
-  /** How many target tests a unit that has just landed fixed: all of them, or the gate refuses. */
+  /**
+   * How many target tests a unit whose work has just reached main fixed: all of them, or the gate
+   * refuses (a superseded unit's targets pass on main too).
+   */
   private int landedTargets(UnitStatus from, UnitState unit) {
-    if (unit.status() != UnitStatus.LANDED || from == UnitStatus.LANDED) {
+    if (!unit.status().isOnMain() || (from != null && from.isOnMain())) {
       return 0;
     }
     WorkUnit spec = store.spec(unit.key());
     return spec == null ? 0 : spec.targetTests().size();
   }
 
-  /** The target tests of the job's units that did not land. */
+  /** The target tests of the job's units whose work is not on main. */
   private List<String> unfixedTargets(JobId job) {
     List<String> unfixed = new ArrayList<>();
     for (UnitState unit : store.units(job)) {
-      WorkUnit spec = unit.status() == UnitStatus.LANDED ? null : store.spec(unit.key());
+      WorkUnit spec = unit.status().isOnMain() ? null : store.spec(unit.key());
       if (spec != null) {
         unfixed.addAll(spec.targetTests());
       }

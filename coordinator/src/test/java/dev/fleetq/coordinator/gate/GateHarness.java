@@ -336,7 +336,11 @@ final class GateHarness implements AutoCloseable {
 
   private List<UnitEvent> verdicts(UnitKey unit) {
     return events(unit).stream()
-        .filter(e -> e.status() == UnitStatus.LANDED || e.status() == UnitStatus.RETRYING)
+        .filter(
+            e ->
+                e.status() == UnitStatus.LANDED
+                    || e.status() == UnitStatus.SUPERSEDED
+                    || e.status() == UnitStatus.RETRYING)
         .toList();
   }
 

@@ -13,6 +13,7 @@ import dev.fleetq.devstack.junit.WithDevStack;
 import dev.fleetq.exec.testing.ExampleRepo;
 import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.gate.GateVerdict;
+import dev.fleetq.model.job.GateSpec;
 import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitEvent;
@@ -269,6 +270,56 @@ class MergeGateTest {
         .containsExactlyInAnyOrder(
             first.key() + " [" + ExampleRepo.testId(1) + "]",
             second.key() + " [" + ExampleRepo.testId(2) + "]");
+  }
+
+  @Test
+  void aCandidateWhoseWorkMainAlreadyDoesIsSupersededAndNeverLandsAsAnEmptyMerge() {
+    harness.savePlannersBaseline();
+    Candidate first = harness.candidate("u6", Map.ofEntries(fix(1)), List.of());
+    Candidate twin = harness.candidate("u7", Map.ofEntries(fix(1)), List.of());
+    Candidate idle = harness.candidate("u8", Map.ofEntries(fix(1)), List.of());
+    GateSpec gate = harness.request(first, 1).gate();
+    List<String> fixesOne = List.of(ExampleRepo.testId(1));
+
+    harness.submit(harness.request(first, 1, List.of(), fixesOne, gate));
+    harness.submit(harness.request(twin, 1, List.of(), fixesOne, gate));
+
+    assertThat(harness.awaitVerdict(first.key()).status())
+        .as("the first fix")
+        .isEqualTo(UnitStatus.LANDED);
+    UnitEvent superseded = harness.awaitVerdict(twin.key());
+    assertThat(superseded.status())
+        .as("the same fix again (%s)", superseded.detail())
+        .isEqualTo(UnitStatus.SUPERSEDED);
+    String landed = harness.repo.mainHead();
+    assertThat(superseded.detail())
+        .as("what did its work")
+        .startsWith(landed + "\nsuperseded: main ")
+        .contains(ExampleRepo.testId(1));
+    GateVerdict verdict =
+        harness.recentVerdicts().stream()
+            .filter(v -> v.key().equals(twin.key()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(verdict.outcome()).as("outcome").isEqualTo(GateVerdict.Outcome.SUPERSEDED);
+    assertThat(verdict.landedCommit()).as("the main commit that does its work").isEqualTo(landed);
+
+    harness.submit(harness.request(idle, 1, List.of(), List.of(ExampleRepo.testId(2)), gate));
+    UnitEvent idleVerdict = harness.awaitVerdict(idle.key());
+
+    assertThat(idleVerdict.status())
+        .as("a change main has, for a test it does not fix")
+        .isEqualTo(UnitStatus.RETRYING);
+    assertThat(idleVerdict.reason()).as("reason").isEqualTo(Reason.NO_CHANGES);
+    assertThat(idleVerdict.tests())
+        .as("its target, still failing")
+        .containsExactly(ExampleRepo.testId(2));
+    assertThat(harness.repo.mainHead()).as("main after the idle candidate").isEqualTo(landed);
+    assertThat(harness.repo.mainLog("%s"))
+        .as("main's commits")
+        .contains("Land " + first.key() + " attempt 1")
+        .noneMatch(subject -> subject.startsWith("Land " + twin.key()))
+        .noneMatch(subject -> subject.startsWith("Land " + idle.key()));
   }
 
   @Test

@@ -96,6 +96,20 @@ class JobFoldTest {
   }
 
   @Test
+  void aSupersededUnitCountsAsDoneAndItsTargetsAsFixed() {
+    JobState job = running(2, 2);
+    job = JobFold.unitMoved(job, null, UnitStatus.LANDED, 1, T0);
+    JobState done = JobFold.unitMoved(job, null, UnitStatus.SUPERSEDED, 1, T0);
+
+    assertThat(done.status()).as("status").isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(done.detail())
+        .as("detail")
+        .isEqualTo(
+            "1 landed and 1 superseded (main already did their work) of 2 units; fixed 2 of 2"
+                + " failing tests");
+  }
+
+  @Test
   void jobWhoseLandingsLeaveATargetTestUnfixedFails() {
     JobState job = running(2, 3);
     job = JobFold.unitMoved(job, null, UnitStatus.LANDED, 2, T0);
@@ -105,7 +119,7 @@ class JobFoldTest {
     assertThat(job.detail())
         .as("detail")
         .isEqualTo(
-            "every unit landed, but not every target test passes; fixed 2 of 3 failing tests");
+            "every unit landed or was superseded, but not every target test passes; fixed 2 of 3 failing tests");
   }
 
   @Test

@@ -13,19 +13,20 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The gate's decision on one {@link GateRequest}: landed on the main branch, or refused with a
- * reason and the tests that broke.
+ * The gate's decision on one {@link GateRequest}: landed on the main branch, superseded (main
+ * already does its work), or refused with a reason and the tests that broke.
  *
  * @param jobId the unit's job
  * @param unitId the unit
  * @param attempt the attempt the decision is about
  * @param repo the repository
- * @param outcome landed or refused
- * @param reason why it was refused; null when it landed
+ * @param outcome landed, superseded or refused
+ * @param reason why it was refused; null otherwise
  * @param brokenTests tests that passed on the baseline and do not with the candidate
  * @param fixedTests tests that failed on the baseline and pass with the candidate
  * @param flakyTests tests that failed once and passed when run again, so they did not count
- * @param landedCommit the main-branch commit that contains the unit; null when refused
+ * @param landedCommit the main-branch commit that contains the unit or, when superseded, that
+ *     already does its work; null when refused
  * @param suiteRuns how many test runs the decision took, including re-runs and bisection
  * @param duration how long the decision took
  * @param decidedAt when the gate decided
@@ -49,18 +50,26 @@ public record GateVerdict(
   public enum Outcome {
     /** The candidate is on the main branch. */
     LANDED,
+    /**
+     * The candidate's merge onto main changes no file and its target tests pass there: main already
+     * does its work, so nothing is merged.
+     */
+    SUPERSEDED,
     /** The candidate was not landed; {@link GateVerdict#reason()} says why. */
     REFUSED
   }
 
-  /** Checks every field, and that a landed verdict has a commit and a refused one a reason. */
+  /**
+   * Checks every field, and that a landed or superseded verdict has a commit and a refused one a
+   * reason.
+   */
   public GateVerdict {
     Check.requireNonNull("jobId", jobId);
     Check.requireNonNull("unitId", unitId);
     Check.requireAtLeast("attempt", attempt, 1);
     Check.requireNonNull("repo", repo);
     Check.requireNonNull("outcome", outcome);
-    if (outcome == Outcome.LANDED) {
+    if (outcome != Outcome.REFUSED) {
       requireAbsent("reason", reason);
       Check.requireCommit("landedCommit", landedCommit);
     } else {
@@ -85,7 +94,7 @@ public record GateVerdict(
 
   private static void requireAbsent(String field, Object value) {
     if (value != null) {
-      throw new InvalidMessageException(field, "must be absent when the outcome is LANDED");
+      throw new InvalidMessageException(field, "must be absent unless the outcome is REFUSED");
     }
   }
 }

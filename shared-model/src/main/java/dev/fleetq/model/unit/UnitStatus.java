@@ -14,10 +14,11 @@ import java.util.Set;
  * PUBLISHED → CLAIMED → RUNNING → PUSHED → GATING → LANDED
  * CLAIMED, RUNNING, PUSHED, GATING → RETRYING → PUBLISHED (next attempt)
  * CLAIMED, RUNNING, PUSHED, GATING, RETRYING → FAILED
+ * CLAIMED, PUSHED, GATING → SUPERSEDED
  * any state that is not terminal → CANCELLED
  * </pre>
  *
- * Every unit ends in {@code LANDED}, {@code FAILED} or {@code CANCELLED}.
+ * Every unit ends in {@code LANDED}, {@code SUPERSEDED}, {@code FAILED} or {@code CANCELLED}.
  */
 public enum UnitStatus {
   /** On the units topic, waiting for a worker. */
@@ -32,6 +33,11 @@ public enum UnitStatus {
   GATING,
   /** The candidate is on the main branch. Terminal. */
   LANDED,
+  /**
+   * Main already does the unit's work: its target tests pass there (another unit's landing fixed
+   * them), so nothing of it lands. Terminal; the event's detail names the main commit.
+   */
+  SUPERSEDED,
   /** The attempt ended without landing; the unit will be published again. */
   RETRYING,
   /** The unit used up its attempts or cannot succeed. Terminal. */
@@ -63,20 +69,26 @@ public enum UnitStatus {
     return MOVES.get(this);
   }
 
-  /** Whether the unit's life is over: landed, failed or cancelled. */
+  /** Whether the unit's life is over: landed, superseded, failed or cancelled. */
   public boolean isTerminal() {
     return MOVES.get(this).isEmpty();
+  }
+
+  /** Whether the unit's work is on main: it landed, or it was superseded by another's landing. */
+  public boolean isOnMain() {
+    return this == LANDED || this == SUPERSEDED;
   }
 
   private static Map<UnitStatus, Set<UnitStatus>> moves() {
     Map<UnitStatus, Set<UnitStatus>> moves = new EnumMap<>(UnitStatus.class);
     moves.put(PUBLISHED, EnumSet.of(CLAIMED, CANCELLED));
-    moves.put(CLAIMED, EnumSet.of(RUNNING, RETRYING, FAILED, CANCELLED));
+    moves.put(CLAIMED, EnumSet.of(RUNNING, RETRYING, FAILED, SUPERSEDED, CANCELLED));
     moves.put(RUNNING, EnumSet.of(PUSHED, RETRYING, FAILED, CANCELLED));
-    moves.put(PUSHED, EnumSet.of(GATING, RETRYING, FAILED, CANCELLED));
-    moves.put(GATING, EnumSet.of(LANDED, RETRYING, FAILED, CANCELLED));
+    moves.put(PUSHED, EnumSet.of(GATING, RETRYING, FAILED, SUPERSEDED, CANCELLED));
+    moves.put(GATING, EnumSet.of(LANDED, RETRYING, FAILED, SUPERSEDED, CANCELLED));
     moves.put(RETRYING, EnumSet.of(PUBLISHED, FAILED, CANCELLED));
     moves.put(LANDED, EnumSet.noneOf(UnitStatus.class));
+    moves.put(SUPERSEDED, EnumSet.noneOf(UnitStatus.class));
     moves.put(FAILED, EnumSet.noneOf(UnitStatus.class));
     moves.put(CANCELLED, EnumSet.noneOf(UnitStatus.class));
     moves.replaceAll((from, to) -> Collections.unmodifiableSet(to));

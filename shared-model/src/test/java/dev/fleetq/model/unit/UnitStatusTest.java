@@ -9,6 +9,7 @@ import static dev.fleetq.model.unit.UnitStatus.PUBLISHED;
 import static dev.fleetq.model.unit.UnitStatus.PUSHED;
 import static dev.fleetq.model.unit.UnitStatus.RETRYING;
 import static dev.fleetq.model.unit.UnitStatus.RUNNING;
+import static dev.fleetq.model.unit.UnitStatus.SUPERSEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -29,12 +30,13 @@ class UnitStatusTest {
   private static final Map<UnitStatus, Set<UnitStatus>> LEGAL =
       Map.of(
           PUBLISHED, EnumSet.of(CLAIMED, CANCELLED),
-          CLAIMED, EnumSet.of(RUNNING, RETRYING, FAILED, CANCELLED),
+          CLAIMED, EnumSet.of(RUNNING, RETRYING, FAILED, SUPERSEDED, CANCELLED),
           RUNNING, EnumSet.of(PUSHED, RETRYING, FAILED, CANCELLED),
-          PUSHED, EnumSet.of(GATING, RETRYING, FAILED, CANCELLED),
-          GATING, EnumSet.of(LANDED, RETRYING, FAILED, CANCELLED),
+          PUSHED, EnumSet.of(GATING, RETRYING, FAILED, SUPERSEDED, CANCELLED),
+          GATING, EnumSet.of(LANDED, RETRYING, FAILED, SUPERSEDED, CANCELLED),
           RETRYING, EnumSet.of(PUBLISHED, FAILED, CANCELLED),
           LANDED, EnumSet.noneOf(UnitStatus.class),
+          SUPERSEDED, EnumSet.noneOf(UnitStatus.class),
           FAILED, EnumSet.noneOf(UnitStatus.class),
           CANCELLED, EnumSet.noneOf(UnitStatus.class));
 
@@ -64,7 +66,7 @@ class UnitStatusTest {
   @ParameterizedTest
   @EnumSource(
       value = UnitStatus.class,
-      names = {"LANDED", "FAILED", "CANCELLED"})
+      names = {"LANDED", "SUPERSEDED", "FAILED", "CANCELLED"})
   void terminalStateHasNoExit(UnitStatus status) {
     assertThat(status.isTerminal()).as("terminal").isTrue();
     assertThat(status.nextStates()).as("exits").isEmpty();
@@ -73,7 +75,7 @@ class UnitStatusTest {
   @ParameterizedTest
   @EnumSource(
       value = UnitStatus.class,
-      names = {"LANDED", "FAILED", "CANCELLED"},
+      names = {"LANDED", "SUPERSEDED", "FAILED", "CANCELLED"},
       mode = EnumSource.Mode.EXCLUDE)
   void everyLiveStateCanBeCancelled(UnitStatus status) {
     assertThat(status.isTerminal()).as("terminal").isFalse();
@@ -91,5 +93,12 @@ class UnitStatusTest {
     }
 
     assertThat(status).as("final state").isEqualTo(LANDED);
+  }
+
+  @Test
+  void onlyLandedAndSupersededUnitsHaveTheirWorkOnMain() {
+    assertThat(Arrays.stream(UnitStatus.values()).filter(UnitStatus::isOnMain))
+        .as("states whose work is on main")
+        .containsExactly(LANDED, SUPERSEDED);
   }
 }
