@@ -145,7 +145,7 @@ final class TakeLoop implements Runnable {
     Claimed claimed = (Claimed) outcome;
     log.info("Claimed {}", delivery);
     metrics.claimed(Duration.between(delivery.unit().publishedAt(), clock.instant()));
-    if (attempts.start(delivery.unit(), claimed.lease())) {
+    if (attempts.start(delivery.unit(), claimed.lease(), claimed.main())) {
       return true;
     }
     log.error("No slot thread took {}; releasing its lease", delivery);

@@ -12,6 +12,7 @@ import dev.fleetq.exec.testing.ScriptedAgent;
 import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.WorkerId;
+import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.state.WorkerHeartbeat;
 import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitEvent;
@@ -24,7 +25,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -140,6 +143,48 @@ class WorkerPushesUnitsTest {
 
     assertThat(last.reason()).as("reason").isEqualTo(Reason.NO_CHANGES);
     assertThat(fleet.gateRequests()).as("gate requests").isEmpty();
+  }
+
+  @Test
+  void aUnitWhoseTargetsAlreadyPassOnMainIsSupersededWithoutRunningItsAgent() {
+    Path ran = dir.resolve("agent-ran");
+    String agent = "touch " + ran + "-$FLEETQ_UNIT_ID";
+    WorkUnit done = TestUnits.aUnit(repo, JOB, 1, agent);
+    WorkUnit open = TestUnits.aUnit(repo, JOB, 2, agent);
+    String main = repo.mainHead();
+    fleet
+        .redis
+        .getBucket(fleet.keys.gate(done.repo().repoId()), StringCodec.INSTANCE)
+        .set(
+            Json.encodeToString(
+                new GateBaseline(
+                    done.repo().repoId(),
+                    main,
+                    Set.of(ExampleRepo.testId(1), ExampleRepo.testId(3)),
+                    Instant.now())));
+    fleet.start("w1");
+    fleet.publish(done);
+    fleet.publish(open);
+
+    await("both attempts end")
+        .atMost(Fleet.PATIENCE)
+        .until(
+            () ->
+                fleet.statuses(done.key()).contains(UnitStatus.SUPERSEDED)
+                    && fleet.statuses(open.key()).contains(UnitStatus.RETRYING));
+
+    assertThat(fleet.statuses(done.key()))
+        .as("events of the unit main already fixed")
+        .containsExactly(UnitStatus.CLAIMED, UnitStatus.SUPERSEDED);
+    assertThat(fleet.lastEvent(done.key()).detail())
+        .as("what did its work")
+        .startsWith(main + "\nsuperseded: main at " + main)
+        .endsWith(ExampleRepo.testId(1));
+    assertThat(dir.resolve("agent-ran-u1")).as("the superseded unit's agent").doesNotExist();
+    assertThat(dir.resolve("agent-ran-u2")).as("the other unit's agent").exists();
+    assertThat(fleet.redis.getLock(fleet.keys.unitLock(done.key())).isLocked())
+        .as("the superseded unit's lock")
+        .isFalse();
   }
 
   private GateRequest requestOf(WorkUnit unit) {

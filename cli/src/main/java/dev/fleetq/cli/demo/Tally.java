@@ -89,6 +89,11 @@ final class Tally {
       }
       case GATING -> suiteRuns++;
       case LANDED -> landed(e);
+      case SUPERSEDED -> {
+        agentStopped(worker, e);
+        pushedBy.remove(e.unitId());
+        doing(worker, unit + " superseded: main already passes its tests");
+      }
       case RETRYING -> retrying(e, worker);
       default -> {}
     }

@@ -1,5 +1,6 @@
 package dev.fleetq.worker.claim;
 
+import dev.fleetq.model.state.GateBaseline;
 import java.util.Objects;
 
 /**
@@ -15,8 +16,10 @@ public sealed interface ClaimOutcome {
    * The worker holds the unit's lease.
    *
    * @param lease the lease, to release when the attempt ends
+   * @param main the repository's newest gate baseline (main's commit and its passing tests), read
+   *     with the claim, or null when the gate has measured none yet
    */
-  record Claimed(Lease lease) implements ClaimOutcome {
+  record Claimed(Lease lease, GateBaseline main) implements ClaimOutcome {
     public Claimed {
       Objects.requireNonNull(lease, "lease");
     }

@@ -1,6 +1,7 @@
 package dev.fleetq.worker.claim;
 
 import dev.fleetq.model.id.UnitKey;
+import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.state.RedisKeys;
 import dev.fleetq.model.state.UnitState;
 import dev.fleetq.model.unit.UnitStatus;
@@ -67,7 +68,10 @@ public final class UnitClaims {
    * @throws ClaimException if Redis failed or did not answer in time
    */
   public ClaimOutcome claim(WorkUnit unit) {
-    Optional<Skipped> skip = reasonToSkip(unit);
+    UnitKey key = unit.key();
+    String gate = keys.gate(unit.repo().repoId());
+    Map<String, String> found = read(keys.attempt(key), keys.landed(key), keys.unit(key), gate);
+    Optional<Skipped> skip = reasonToSkip(unit, found);
     if (skip.isPresent()) {
       return skip.get();
     }
@@ -81,7 +85,8 @@ public final class UnitClaims {
     if (!locked) {
       return new Skipped(SkipReason.LOCK_HELD, "another worker holds " + keys.unitLock(unit.key()));
     }
-    return new Claimed(new Lease(unit.key(), lock, owner, timeout));
+    return new Claimed(
+        new Lease(unit.key(), lock, owner, timeout), baseline(gate, found.get(gate)));
   }
 
   /**
@@ -105,9 +110,8 @@ public final class UnitClaims {
     return cancelled;
   }
 
-  private Optional<Skipped> reasonToSkip(WorkUnit unit) {
+  private Optional<Skipped> reasonToSkip(WorkUnit unit, Map<String, String> found) {
     UnitKey key = unit.key();
-    Map<String, String> found = read(keys.attempt(key), keys.landed(key), keys.unit(key));
     Optional<Long> current = attempt(keys.attempt(key), found.get(keys.attempt(key)));
     if (current.isPresent() && current.get() > unit.attempt()) {
       return Optional.of(
@@ -143,6 +147,19 @@ public final class UnitClaims {
     } catch (NumberFormatException e) {
       log.warn("Ignoring {}: not a decimal number: {}", name, value);
       return Optional.empty();
+    }
+  }
+
+  /** The gate baseline at {@code name}, or null when there is none or it cannot be read. */
+  private static GateBaseline baseline(String name, String json) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      return Json.decode(json, GateBaseline.class);
+    } catch (InvalidMessageException e) {
+      log.warn("Ignoring {}: not a gate baseline: {}", name, e.getMessage());
+      return null;
     }
   }
 

@@ -159,6 +159,14 @@ public final class WorkerMetrics {
     unitDuration.labelValues(worker, "pushed").observe(seconds(duration));
   }
 
+  /**
+   * An attempt ended before any work, {@code duration} after its claim, because main already passes
+   * its target tests; counted in the unit duration histogram as outcome {@code superseded}.
+   */
+  public void superseded(Duration duration) {
+    unitDuration.labelValues(worker, "superseded").observe(seconds(duration));
+  }
+
   /** An attempt ended without a push, for {@code reason}, {@code duration} after its claim. */
   public void failed(Reason reason, Duration duration) {
     failed.labelValues(worker, reason.name()).inc();

@@ -1,6 +1,7 @@
 package dev.fleetq.worker.run;
 
 import dev.fleetq.model.id.WorkerId;
+import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.unit.WorkUnit;
 import dev.fleetq.worker.claim.Lease;
 import dev.fleetq.worker.git.Workspace;
@@ -55,12 +56,14 @@ public final class Attempts {
   /**
    * Starts the attempt in the reserved slot. Returns false if no slot thread would take it; the
    * lease is then still held and the caller must release it.
+   *
+   * @param main the repository's newest gate baseline, or null when there is none
    */
-  public boolean start(WorkUnit unit, Lease lease) {
+  public boolean start(WorkUnit unit, Lease lease, GateBaseline main) {
     return slots.start(
         unit.key(),
         handle ->
             new UnitAttempt(
-                unit, lease, handle, workspace, agent, outbox, worker, metrics, breakOffs));
+                unit, lease, main, handle, workspace, agent, outbox, worker, metrics, breakOffs));
   }
 }

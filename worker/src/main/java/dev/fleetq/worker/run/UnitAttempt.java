@@ -4,6 +4,7 @@ import dev.fleetq.exec.git.GitException;
 import dev.fleetq.exec.sandbox.SandboxResult;
 import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.id.WorkerId;
+import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitStatus;
 import dev.fleetq.model.unit.WorkUnit;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +43,7 @@ final class UnitAttempt implements Runnable {
 
   private final WorkUnit unit;
   private final Lease lease;
+  private final GateBaseline main;
   private final RunningUnit handle;
   private final Workspace workspace;
   private final AgentRunner agent;
@@ -52,6 +55,7 @@ final class UnitAttempt implements Runnable {
   UnitAttempt(
       WorkUnit unit,
       Lease lease,
+      GateBaseline main,
       RunningUnit handle,
       Workspace workspace,
       AgentRunner agent,
@@ -61,6 +65,7 @@ final class UnitAttempt implements Runnable {
       BreakOffs breakOffs) {
     this.unit = Objects.requireNonNull(unit, "unit");
     this.lease = Objects.requireNonNull(lease, "lease");
+    this.main = main;
     this.handle = Objects.requireNonNull(handle, "handle");
     this.workspace = Objects.requireNonNull(workspace, "workspace");
     this.agent = Objects.requireNonNull(agent, "agent");
@@ -83,8 +88,13 @@ final class UnitAttempt implements Runnable {
         // is always CLAIMED before it is RETRYING.
         outbox.event(unit, UnitStatus.CLAIMED, null, null);
         handle.bind();
-        checkout = workspace.checkout(unit);
-        ending = work(checkout);
+        Optional<Ending> done = alreadyDone();
+        if (done.isPresent()) {
+          ending = done.get();
+        } else {
+          checkout = workspace.checkout(unit);
+          ending = work(checkout);
+        }
       } catch (RuntimeException e) {
         ending = unfinished(e);
       } finally {
@@ -98,6 +108,29 @@ final class UnitAttempt implements Runnable {
       handle.finish();
       MDC.clear();
     }
+  }
+
+  /**
+   * Superseded before any work when the newest gate baseline, read with the claim, shows every
+   * target test of the unit passing on main: another unit's landing did this one's work. A unit
+   * without target tests always gets its agent.
+   */
+  private Optional<Ending> alreadyDone() {
+    if (main == null
+        || unit.targetTests().isEmpty()
+        || !main.passing().containsAll(unit.targetTests())) {
+      return Optional.empty();
+    }
+    log.info("Superseded before work: main {} passes every target test", main.commit());
+    return Optional.of(
+        Ending.superseded(
+            main.commit()
+                + "\nsuperseded: main at "
+                + main.commit()
+                + " (measured "
+                + main.measuredAt()
+                + ") already passes its target tests, so no agent ran: "
+                + String.join(", ", unit.targetTests())));
   }
 
   private Ending work(Checkout checkout) {
@@ -191,6 +224,15 @@ final class UnitAttempt implements Runnable {
   private void report(StopCause stopped, Ending ending, Duration took) {
     if (ending.isPushed()) {
       metrics.pushed(took);
+      return;
+    }
+    if (ending.superseded() && stopped == null) {
+      metrics.superseded(took);
+      try {
+        outbox.event(unit, UnitStatus.SUPERSEDED, null, ending.detail());
+      } catch (KafkaException e) {
+        log.error("Could not report that main already does the unit's work", e);
+      }
       return;
     }
     if (stopped == StopCause.CANCELLED) {
