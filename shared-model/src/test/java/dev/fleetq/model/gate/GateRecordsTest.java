@@ -93,6 +93,32 @@ class GateRecordsTest {
     assertThat(withReason.path()).as("with reason").isEqualTo("reason");
   }
 
+  @Test
+  void supersededVerdictNamesTheMainCommitThatDoesItsWork() {
+    InvalidMessageException noCommit =
+        catchThrowableOfType(InvalidMessageException.class, () -> superseded(null));
+
+    assertThat(superseded(aCommit('a')).landedCommit()).as("commit").isEqualTo(aCommit('a'));
+    assertThat(noCommit.path()).as("without a commit").isEqualTo("landedCommit");
+  }
+
+  private static GateVerdict superseded(String commit) {
+    return new GateVerdict(
+        JOB,
+        UNIT,
+        1,
+        REPO,
+        GateVerdict.Outcome.SUPERSEDED,
+        null,
+        List.of(),
+        List.of("com.acme.CalcTest#adds"),
+        List.of(),
+        commit,
+        0,
+        Duration.ZERO,
+        T0);
+  }
+
   private static GateVerdict refused(Reason reason, String commit) {
     return new GateVerdict(
         JOB,
