@@ -89,6 +89,7 @@ final class GateMetrics {
     branchDeletions.initLabelValues("deleted");
     branchDeletions.initLabelValues("failed");
     verdicts.initLabelValues(GateVerdict.Outcome.LANDED.name());
+    verdicts.initLabelValues(GateVerdict.Outcome.SUPERSEDED.name());
     suiteRuns.initLabelValues();
     flakes.initLabelValues();
   }
