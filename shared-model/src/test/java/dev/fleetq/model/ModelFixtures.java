@@ -139,6 +139,11 @@ public final class ModelFixtures {
 
   /** The fixture worker asks the gate to land the first attempt at {@code u1}. */
   public static GateRequest aGateRequest() {
+    return aGateRequestIn(null);
+  }
+
+  /** The same request, from an agent that ran in a container of {@code image}. */
+  public static GateRequest aGateRequestIn(String image) {
     return new GateRequest(
         JOB,
         UNIT,
@@ -151,7 +156,8 @@ public final class ModelFixtures {
         List.of("src/main/**"),
         List.of("com.acme.CalcTest#adds"),
         aGateSpec(),
-        T0);
+        T0,
+        image);
   }
 
   /** The gate landed the first attempt at {@code u1}, fixing one test. */

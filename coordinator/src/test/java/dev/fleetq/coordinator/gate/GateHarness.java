@@ -267,6 +267,22 @@ final class GateHarness implements AutoCloseable {
 
   GateRequest request(
       Candidate candidate, int attempt, List<String> scope, List<String> targets, GateSpec gate) {
+    return request(candidate, attempt, scope, targets, gate, null);
+  }
+
+  /** The first attempt's request, from an agent that ran in a container of {@code image}. */
+  GateRequest requestIn(Candidate candidate, String image) {
+    GateRequest local = request(candidate, 1);
+    return request(candidate, 1, local.scope(), local.targetTests(), local.gate(), image);
+  }
+
+  private GateRequest request(
+      Candidate candidate,
+      int attempt,
+      List<String> scope,
+      List<String> targets,
+      GateSpec gate,
+      String image) {
     return new GateRequest(
         candidate.key().job(),
         candidate.key().unit(),
@@ -279,7 +295,8 @@ final class GateHarness implements AutoCloseable {
         scope,
         targets,
         gate,
-        Instant.now());
+        Instant.now(),
+        image);
   }
 
   /** Sets the unit's fencing epoch with the publisher's atomic long. */

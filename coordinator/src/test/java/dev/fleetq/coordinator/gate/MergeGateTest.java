@@ -107,23 +107,7 @@ class MergeGateTest {
     harness.savePlannersBaseline();
     String oldMain = harness.repo.mainHead();
     Candidate candidate = harness.candidate("u2", Map.ofEntries(fix(2)), List.of());
-    GateRequest local = harness.request(candidate, 1);
-
-    harness.submit(
-        new GateRequest(
-            local.jobId(),
-            local.unitId(),
-            local.attempt(),
-            local.worker(),
-            local.repo(),
-            local.candidateBranch(),
-            local.candidateCommit(),
-            local.baseCommit(),
-            local.scope(),
-            local.targetTests(),
-            local.gate(),
-            local.requestedAt(),
-            "fleetq-test/agent:1"));
+    harness.submit(harness.requestIn(candidate, "fleetq-test/agent:1"));
     UnitEvent verdict = harness.awaitVerdict(candidate.key());
 
     assertThat(verdict.status()).as("verdict").isEqualTo(UnitStatus.RETRYING);

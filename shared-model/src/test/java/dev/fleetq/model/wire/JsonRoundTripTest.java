@@ -117,21 +117,7 @@ class JsonRoundTripTest {
   @Test
   void aGateRequestNamesItsAgentsImageOnlyWhenItHasOne() {
     GateRequest local = ModelFixtures.aGateRequest();
-    GateRequest contained =
-        new GateRequest(
-            local.jobId(),
-            local.unitId(),
-            local.attempt(),
-            local.worker(),
-            local.repo(),
-            local.candidateBranch(),
-            local.candidateCommit(),
-            local.baseCommit(),
-            local.scope(),
-            local.targetTests(),
-            local.gate(),
-            local.requestedAt(),
-            "ghcr.io/acme/agent:1");
+    GateRequest contained = ModelFixtures.aGateRequestIn("ghcr.io/acme/agent:1");
 
     assertThat(Json.decode(Json.encode(contained), GateRequest.class))
         .as("round trip")
