@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every interval: writes this worker's {@link WorkerHeartbeat} to {@code worker:{id}} with a time
- * to live, then checks the projected state of the units it runs and stops any that was cancelled
- * (the slot's thread is interrupted, which kills the agent's process tree; the attempt removes its
- * worktree and releases its lease without an event, since the projector already marked the unit
- * cancelled). A failed beat is logged and the next one tries again.
+ * to live, then checks the projected state of the units it runs and stops any that was cancelled or
+ * superseded (the slot's thread is interrupted, which kills the agent's process tree; the attempt
+ * removes its worktree and releases its lease without an event, since the projector already marked
+ * the unit). A failed beat is logged and the next one tries again.
  *
  * <p>Runs on the worker's single heartbeat thread; {@link #lastBeat()} may be read from any thread.
  */
@@ -71,7 +71,7 @@ final class Heartbeats implements Runnable {
       log.warn("Could not write the heartbeat: {}", e.getMessage());
     }
     try {
-      stopCancelled(running);
+      stopEnded(running);
     } catch (RuntimeException e) {
       log.warn("Could not check running units for cancellation: {}", e.getMessage());
     }
@@ -109,14 +109,14 @@ final class Heartbeats implements Runnable {
     lastBeat = now;
   }
 
-  private void stopCancelled(List<RunningUnit> running) {
+  private void stopEnded(List<RunningUnit> running) {
     if (running.isEmpty()) {
       return;
     }
-    Set<UnitKey> cancelled = claims.cancelledAmong(running.stream().map(RunningUnit::key).toList());
+    Set<UnitKey> ended = claims.endedAmong(running.stream().map(RunningUnit::key).toList());
     for (RunningUnit unit : running) {
-      if (cancelled.contains(unit.key())) {
-        log.info("{} was cancelled; stopping its agent", unit.key());
+      if (ended.contains(unit.key())) {
+        log.info("{} was cancelled or superseded; stopping its agent", unit.key());
         unit.stop(StopCause.CANCELLED);
       }
     }

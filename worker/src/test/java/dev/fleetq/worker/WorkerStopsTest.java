@@ -28,9 +28,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.redisson.client.codec.StringCodec;
 
-/** Stopping a running unit: the worker shuts down, or the unit is cancelled. */
+/** Stopping a running unit: the worker shuts down, or the unit is cancelled or superseded. */
 @WithDevStack
 class WorkerStopsTest {
   private static final JobId JOB = JobId.parse("job-stop");
@@ -81,8 +83,12 @@ class WorkerStopsTest {
         .isFalse();
   }
 
-  @Test
-  void aUnitCancelledWhileItRunsHasItsAgentKilledAndItsLeaseReleasedWithoutAnEvent() {
+  /** A cancel and a supersession (main already does the unit's work) stop a unit the same way. */
+  @ParameterizedTest
+  @EnumSource(
+      value = UnitStatus.class,
+      names = {"CANCELLED", "SUPERSEDED"})
+  void aUnitEndedWhileItRunsHasItsAgentKilledAndItsLeaseReleasedWithoutAnEvent(UnitStatus end) {
     WorkUnit unit = TestUnits.aUnit(repo, JOB, 1, 1, sleeper, SLOW_AGENT_TIMEOUT);
     WorkUnit next =
         TestUnits.aUnit(repo, JOB, 2, ScriptedAgent.fixer(dir.resolve("fixer")).command());
@@ -90,7 +96,7 @@ class WorkerStopsTest {
     fleet.publish(unit);
     awaitAgentRunning();
 
-    fleet.setString(fleet.keys.unit(unit.key()), cancelled(unit));
+    fleet.setString(fleet.keys.unit(unit.key()), ended(unit, end));
 
     await("the agent and its child are killed")
         .atMost(Fleet.PATIENCE)
@@ -100,12 +106,12 @@ class WorkerStopsTest {
                     && !Processes.running(pids.resolve("u1.child.pid")));
     await("the lock is released").atMost(Fleet.PATIENCE).until(() -> !fleet.locked(unit.key()));
     // The events reader may lag behind the worker on a loaded machine: wait for it, bounded.
-    await("the events of the cancelled unit")
+    await("the events of the stopped unit")
         .atMost(Fleet.PATIENCE)
         .untilAsserted(
             () ->
                 assertThat(fleet.statuses(unit.key()))
-                    .as("events of the cancelled unit")
+                    .as("events of the stopped unit")
                     .containsExactly(UnitStatus.CLAIMED, UnitStatus.RUNNING));
     assertThat(dir.resolve("workers/w1/units/job-stop-u1-a1")).as("worktree").doesNotExist();
 
@@ -138,13 +144,14 @@ class WorkerStopsTest {
         .until(() -> Files.exists(pids.resolve("u1.child.pid")));
   }
 
-  private static String cancelled(WorkUnit unit) {
+  /** The unit's projected state, ended from outside the worker as {@code status}. */
+  private static String ended(WorkUnit unit, UnitStatus status) {
     return Json.encodeToString(
         new UnitState(
             unit.jobId(),
             unit.unitId(),
             unit.title(),
-            UnitStatus.CANCELLED,
+            status,
             unit.attempt(),
             WorkerId.parse("w1"),
             List.of(),

@@ -4,6 +4,7 @@ import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.gate.GateVerdict;
 import dev.fleetq.model.gate.GateVerdict.Outcome;
 import dev.fleetq.model.unit.Reason;
+import dev.fleetq.model.unit.UnitStatus;
 import dev.fleetq.model.wire.Limits;
 import java.time.Clock;
 import java.time.Duration;
@@ -81,6 +82,24 @@ record Decision(GateVerdict verdict, String detail, boolean announced) {
               + "; this request for attempt "
               + request.attempt()
               + " changes nothing.",
+          false);
+    }
+
+    /**
+     * The decision on a request whose unit was cancelled or superseded while its candidate was on
+     * the way: recorded as a refusal ({@code STALE_ATTEMPT}), without an event, as the unit's end
+     * is already reported; nothing of it lands.
+     */
+    Decision endedElsewhere(UnitStatus status) {
+      return new Decision(
+          verdict(Outcome.REFUSED, Reason.STALE_ATTEMPT, List.of(), List.of(), null),
+          "The unit "
+              + request.key()
+              + " is "
+              + status
+              + "; the candidate of attempt "
+              + request.attempt()
+              + " is not landed.",
           false);
     }
 

@@ -3,6 +3,9 @@ package dev.fleetq.coordinator.gate;
 import dev.fleetq.model.id.RepoId;
 import dev.fleetq.model.id.UnitKey;
 import dev.fleetq.model.state.RedisKeys;
+import dev.fleetq.model.state.UnitState;
+import dev.fleetq.model.unit.UnitStatus;
+import dev.fleetq.model.wire.Json;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -64,6 +67,22 @@ final class GateLedger {
       throw new IllegalStateException(
           keys.attempt(unit) + " holds '" + value + "', not an attempt number", e);
     }
+  }
+
+  /**
+   * The unit's projected status when something outside the gate ended it while its candidate was on
+   * the way: {@code CANCELLED} (its job was cancelled) or {@code SUPERSEDED} (another unit's
+   * landing did its work); empty otherwise, and when the projection holds no state for it.
+   */
+  Optional<UnitStatus> endedElsewhere(UnitKey unit) {
+    String json = bucket(keys.unit(unit)).get();
+    if (json == null) {
+      return Optional.empty();
+    }
+    UnitStatus status = Json.decode(json, UnitState.class).status();
+    return status == UnitStatus.CANCELLED || status == UnitStatus.SUPERSEDED
+        ? Optional.of(status)
+        : Optional.empty();
   }
 
   /** The commit the unit landed as, or empty when it has not landed. */

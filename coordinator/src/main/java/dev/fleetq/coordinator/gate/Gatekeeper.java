@@ -6,6 +6,7 @@ import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.job.RepoSpec;
 import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.unit.Reason;
+import dev.fleetq.model.unit.UnitStatus;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -88,6 +89,10 @@ final class Gatekeeper {
     OptionalLong current = ledger.currentAttempt(request.key());
     if (current.isEmpty() || current.getAsLong() != request.attempt()) {
       return Optional.of(decision.refuse(Reason.STALE_ATTEMPT, Refusals.stale(request, current)));
+    }
+    Optional<UnitStatus> ended = ledger.endedElsewhere(request.key());
+    if (ended.isPresent()) {
+      return Optional.of(decision.endedElsewhere(ended.get()));
     }
     Optional<String> landed = settledLanding(request, mirror);
     if (landed.isPresent()) {

@@ -9,6 +9,7 @@ import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.UnitId;
 import dev.fleetq.model.id.UnitKey;
 import dev.fleetq.model.state.AttemptFailure;
+import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.state.JobState;
 import dev.fleetq.model.state.RedisKeys;
 import dev.fleetq.model.state.UnitState;
@@ -24,7 +25,10 @@ import dev.fleetq.model.wire.Json;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.redisson.api.RedissonClient;
@@ -41,6 +45,13 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code JobEvent(CANCELLED)}: marks the job and each of its unfinished units {@code
  *       CANCELLED}, emitting a {@code UnitEvent(CANCELLED)} for each; a unit that shows up later in
  *       a cancelled job is cancelled the same way.
+ *   <li>{@code LANDED}: every other unit of the job that is waiting ({@code PUBLISHED}), claimed or
+ *       running, and whose target tests all pass on the repository's newest gate baseline (the
+ *       landing's, which the gate stores before it reports the landing), is marked {@code
+ *       SUPERSEDED} with a {@code UnitEvent} naming the landing and main's commit: main already
+ *       does its work, so a worker stops its agent as a cancel does, and the gate lands nothing of
+ *       it. A unit already pushed is left to the gate, which supersedes it when its merge changes
+ *       no file. A unit with no target tests, or with only some of them passing, goes on.
  *   <li>A running job whose units have all ended: emits the {@code JobEvent} of its outcome.
  * </ul>
  *
@@ -56,6 +67,10 @@ public final class Projector implements AutoCloseable {
   public static final String NAME = "coordinator.projector";
 
   private static final Logger log = LoggerFactory.getLogger(Projector.class);
+
+  /** The states in which a landing may supersede a unit; a pushed unit is the gate's to decide. */
+  private static final Set<UnitStatus> SUPERSEDABLE =
+      EnumSet.of(UnitStatus.PUBLISHED, UnitStatus.CLAIMED, UnitStatus.RUNNING);
 
   private final StateStore store;
   private final EventLog events;
@@ -126,6 +141,9 @@ public final class Projector implements AutoCloseable {
     UnitState after = UnitFold.apply(before, event);
     if (after != before) {
       after = record(before, after, event.at());
+      if (after.status() == UnitStatus.LANDED && event.status() == UnitStatus.LANDED) {
+        supersedeWorkDone(after, event.at());
+      }
     }
     if (after.status() == UnitStatus.RETRYING
         && event.status() == UnitStatus.RETRYING
@@ -226,6 +244,56 @@ public final class Projector implements AutoCloseable {
       if (unit != null && !unit.status().isTerminal()) {
         cancel(unit, event.at());
       }
+    }
+  }
+
+  /** Ends the job's units that the landing of {@code landed} made unnecessary (see the class). */
+  private void supersedeWorkDone(UnitState landed, Instant at) {
+    WorkUnit spec = store.spec(landed.key());
+    GateBaseline main = spec == null ? null : store.baseline(spec.repo().repoId());
+    if (main == null) {
+      return;
+    }
+    List<UnitState> open =
+        store.units(landed.jobId()).stream()
+            .filter(unit -> SUPERSEDABLE.contains(unit.status()))
+            .toList();
+    Map<UnitKey, WorkUnit> specs = store.specs(open.stream().map(UnitState::key).toList());
+    for (UnitState unit : open) {
+      WorkUnit work = specs.get(unit.key());
+      if (work != null
+          && !work.targetTests().isEmpty()
+          && main.passing().containsAll(work.targetTests())) {
+        supersede(unit, work, main, landed, at);
+      }
+    }
+  }
+
+  /** Emits the unit's {@code SUPERSEDED} event, then folds it at once. */
+  private void supersede(
+      UnitState unit, WorkUnit work, GateBaseline main, UnitState landed, Instant at) {
+    UnitEvent superseded =
+        new UnitEvent(
+            unit.jobId(),
+            unit.unitId(),
+            unit.attempt(),
+            UnitStatus.SUPERSEDED,
+            null,
+            null,
+            main.commit()
+                + "\nsuperseded: main at "
+                + main.commit()
+                + ", after the landing of "
+                + landed.key()
+                + ", passes its target tests: "
+                + String.join(", ", work.targetTests()),
+            at);
+    events.emit(superseded);
+    log.info(
+        "Superseded {} (attempt {}) after {} landed", unit.key(), unit.attempt(), landed.key());
+    UnitState after = UnitFold.apply(unit, superseded);
+    if (after != unit) {
+      record(unit, after, at);
     }
   }
 

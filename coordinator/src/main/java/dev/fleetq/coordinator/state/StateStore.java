@@ -1,8 +1,10 @@
 package dev.fleetq.coordinator.state;
 
 import dev.fleetq.model.id.JobId;
+import dev.fleetq.model.id.RepoId;
 import dev.fleetq.model.id.UnitId;
 import dev.fleetq.model.id.UnitKey;
+import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.state.JobState;
 import dev.fleetq.model.state.RedisKeys;
 import dev.fleetq.model.state.UnitState;
@@ -105,6 +107,26 @@ final class StateStore {
   WorkUnit spec(UnitKey key) {
     String json = bucket(keys.unitSpec(key)).get();
     return json == null ? null : Json.decode(json, WorkUnit.class);
+  }
+
+  /** The latest published attempts of {@code units}, by unit; units never published are absent. */
+  Map<UnitKey, WorkUnit> specs(List<UnitKey> units) {
+    String[] names = units.stream().map(keys::unitSpec).toArray(String[]::new);
+    Map<String, WorkUnit> byName = readByName(names, WorkUnit.class);
+    Map<UnitKey, WorkUnit> specs = new HashMap<>();
+    for (UnitKey unit : units) {
+      WorkUnit spec = byName.get(keys.unitSpec(unit));
+      if (spec != null) {
+        specs.put(unit, spec);
+      }
+    }
+    return specs;
+  }
+
+  /** The repository's newest gate baseline, or null when the gate has stored none. */
+  GateBaseline baseline(RepoId repo) {
+    String json = bucket(keys.gate(repo)).get();
+    return json == null ? null : Json.decode(json, GateBaseline.class);
   }
 
   /** The commit the gate landed the unit as, or null. */

@@ -21,6 +21,7 @@ import dev.fleetq.model.job.RepoSpec;
 import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.state.QueuedRequest;
 import dev.fleetq.model.state.RedisKeys;
+import dev.fleetq.model.state.UnitState;
 import dev.fleetq.model.unit.UnitEvent;
 import dev.fleetq.model.unit.UnitStatus;
 import dev.fleetq.model.wire.Json;
@@ -297,6 +298,24 @@ final class GateHarness implements AutoCloseable {
         gate,
         Instant.now(),
         image);
+  }
+
+  /** Writes the unit's projected state with {@code status}, as the projector would. */
+  void setProjectedStatus(UnitKey unit, UnitStatus status) {
+    UnitState state =
+        new UnitState(
+            unit.job(), unit.unit(), null, status, 1, null, List.of(), null, Instant.now());
+    redis.getBucket(keys.unit(unit), StringCodec.INSTANCE).set(Json.encodeToString(state));
+  }
+
+  /** Waits for the gate to record a verdict on the unit, with or without an event. */
+  GateVerdict awaitRecordedVerdict(UnitKey unit) {
+    return Harness.eventually()
+        .atMost(VERDICT_WAIT)
+        .until(
+            () -> recentVerdicts().stream().filter(v -> v.key().equals(unit)).findFirst(),
+            Optional::isPresent)
+        .orElseThrow();
   }
 
   /** Sets the unit's fencing epoch with the publisher's atomic long. */

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The gate, run by a coordinator as its extension, against a real origin with failing shell tests,
@@ -304,6 +306,28 @@ class MergeGateTest {
         .contains("Land " + first.key() + " attempt 1")
         .noneMatch(subject -> subject.startsWith("Land " + twin.key()))
         .noneMatch(subject -> subject.startsWith("Land " + idle.key()));
+  }
+
+  /** A unit ended outside the gate (cancelled, or superseded by another's landing) never lands. */
+  @ParameterizedTest
+  @EnumSource(
+      value = UnitStatus.class,
+      names = {"CANCELLED", "SUPERSEDED"})
+  void theCandidateOfAUnitEndedWhileItWasOnTheWayIsNotLandedAndNoEventSaysSo(UnitStatus end) {
+    harness.savePlannersBaseline();
+    String oldMain = harness.repo.mainHead();
+    Candidate candidate = harness.candidate("u9", Map.ofEntries(fix(1)), List.of());
+    harness.setProjectedStatus(candidate.key(), end);
+
+    harness.submit(harness.request(candidate, 1));
+
+    GateVerdict verdict = harness.awaitRecordedVerdict(candidate.key());
+    assertThat(verdict.outcome()).as("outcome").isEqualTo(GateVerdict.Outcome.REFUSED);
+    assertThat(verdict.reason()).as("reason").isEqualTo(Reason.STALE_ATTEMPT);
+    assertThat(harness.repo.mainHead()).as("main").isEqualTo(oldMain);
+    assertThat(harness.events(candidate.key()))
+        .as("events: the unit's end is already reported")
+        .isEmpty();
   }
 
   @Test

@@ -14,7 +14,7 @@ import java.util.Set;
  * PUBLISHED → CLAIMED → RUNNING → PUSHED → GATING → LANDED
  * CLAIMED, RUNNING, PUSHED, GATING → RETRYING → PUBLISHED (next attempt)
  * CLAIMED, RUNNING, PUSHED, GATING, RETRYING → FAILED
- * CLAIMED, PUSHED, GATING → SUPERSEDED
+ * PUBLISHED, CLAIMED, RUNNING, PUSHED, GATING → SUPERSEDED
  * any state that is not terminal → CANCELLED
  * </pre>
  *
@@ -81,9 +81,9 @@ public enum UnitStatus {
 
   private static Map<UnitStatus, Set<UnitStatus>> moves() {
     Map<UnitStatus, Set<UnitStatus>> moves = new EnumMap<>(UnitStatus.class);
-    moves.put(PUBLISHED, EnumSet.of(CLAIMED, CANCELLED));
+    moves.put(PUBLISHED, EnumSet.of(CLAIMED, SUPERSEDED, CANCELLED));
     moves.put(CLAIMED, EnumSet.of(RUNNING, RETRYING, FAILED, SUPERSEDED, CANCELLED));
-    moves.put(RUNNING, EnumSet.of(PUSHED, RETRYING, FAILED, CANCELLED));
+    moves.put(RUNNING, EnumSet.of(PUSHED, RETRYING, FAILED, SUPERSEDED, CANCELLED));
     moves.put(PUSHED, EnumSet.of(GATING, RETRYING, FAILED, SUPERSEDED, CANCELLED));
     moves.put(GATING, EnumSet.of(LANDED, RETRYING, FAILED, SUPERSEDED, CANCELLED));
     moves.put(RETRYING, EnumSet.of(PUBLISHED, FAILED, CANCELLED));

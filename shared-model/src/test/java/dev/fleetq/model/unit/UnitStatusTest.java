@@ -29,9 +29,9 @@ class UnitStatusTest {
   /** The lifecycle of DESIGN.md, written out independently of the production table. */
   private static final Map<UnitStatus, Set<UnitStatus>> LEGAL =
       Map.of(
-          PUBLISHED, EnumSet.of(CLAIMED, CANCELLED),
+          PUBLISHED, EnumSet.of(CLAIMED, SUPERSEDED, CANCELLED),
           CLAIMED, EnumSet.of(RUNNING, RETRYING, FAILED, SUPERSEDED, CANCELLED),
-          RUNNING, EnumSet.of(PUSHED, RETRYING, FAILED, CANCELLED),
+          RUNNING, EnumSet.of(PUSHED, RETRYING, FAILED, SUPERSEDED, CANCELLED),
           PUSHED, EnumSet.of(GATING, RETRYING, FAILED, SUPERSEDED, CANCELLED),
           GATING, EnumSet.of(LANDED, RETRYING, FAILED, SUPERSEDED, CANCELLED),
           RETRYING, EnumSet.of(PUBLISHED, FAILED, CANCELLED),

@@ -90,11 +90,13 @@ public final class UnitClaims {
   }
 
   /**
-   * The units among {@code running} whose projected state is now {@link UnitStatus#CANCELLED}.
+   * The units among {@code running} that were ended from outside the worker: their projected state
+   * is now {@link UnitStatus#CANCELLED} (the job was cancelled) or {@link UnitStatus#SUPERSEDED}
+   * (another unit's landing did their work).
    *
    * @throws ClaimException if Redis failed or did not answer in time
    */
-  public Set<UnitKey> cancelledAmong(Collection<UnitKey> running) {
+  public Set<UnitKey> endedAmong(Collection<UnitKey> running) {
     if (running.isEmpty()) {
       return Set.of();
     }
@@ -105,7 +107,10 @@ public final class UnitClaims {
     states.forEach(
         (stateKey, json) ->
             state(stateKey, json)
-                .filter(state -> state.status() == UnitStatus.CANCELLED)
+                .filter(
+                    state ->
+                        state.status() == UnitStatus.CANCELLED
+                            || state.status() == UnitStatus.SUPERSEDED)
                 .ifPresent(state -> cancelled.add(byStateKey.get(stateKey))));
     return cancelled;
   }

@@ -16,7 +16,10 @@ import java.util.Objects;
 public final class RunningUnit {
   /** Why an attempt was stopped from outside. */
   public enum StopCause {
-    /** The unit's projected state became CANCELLED: end silently, the projector already knows. */
+    /**
+     * The unit's projected state became CANCELLED or SUPERSEDED: end silently, the projector
+     * already knows.
+     */
     CANCELLED,
     /** The worker is shutting down: hand the unit back with {@code WORKER_SHUTDOWN}. */
     SHUTDOWN
