@@ -3,6 +3,7 @@ package dev.fleetq.worker;
 import dev.fleetq.model.id.UnitKey;
 import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.model.state.WorkerHeartbeat;
+import dev.fleetq.model.unit.UnitStatus;
 import dev.fleetq.model.wire.Json;
 import dev.fleetq.worker.claim.UnitClaims;
 import dev.fleetq.worker.run.RunningUnit;
@@ -12,8 +13,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.redisson.api.RBucket;
 import org.redisson.api.RedissonClient;
@@ -113,11 +114,13 @@ final class Heartbeats implements Runnable {
     if (running.isEmpty()) {
       return;
     }
-    Set<UnitKey> ended = claims.endedAmong(running.stream().map(RunningUnit::key).toList());
+    Map<UnitKey, UnitStatus> ended =
+        claims.endedAmong(running.stream().map(RunningUnit::key).toList());
     for (RunningUnit unit : running) {
-      if (ended.contains(unit.key())) {
-        log.info("{} was cancelled or superseded; stopping its agent", unit.key());
-        unit.stop(StopCause.CANCELLED);
+      UnitStatus end = ended.get(unit.key());
+      if (end != null) {
+        log.info("{} is {}; stopping its agent", unit.key(), end);
+        unit.stop(end == UnitStatus.SUPERSEDED ? StopCause.SUPERSEDED : StopCause.CANCELLED);
       }
     }
   }

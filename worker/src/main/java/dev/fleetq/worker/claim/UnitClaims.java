@@ -13,12 +13,11 @@ import dev.fleetq.worker.claim.ClaimOutcome.SkipReason;
 import dev.fleetq.worker.claim.ClaimOutcome.Skipped;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.redisson.api.RLock;
@@ -96,23 +95,21 @@ public final class UnitClaims {
    *
    * @throws ClaimException if Redis failed or did not answer in time
    */
-  public Set<UnitKey> endedAmong(Collection<UnitKey> running) {
+  public Map<UnitKey, UnitStatus> endedAmong(Collection<UnitKey> running) {
     if (running.isEmpty()) {
-      return Set.of();
+      return Map.of();
     }
     Map<String, UnitKey> byStateKey = new LinkedHashMap<>();
     running.forEach(key -> byStateKey.put(keys.unit(key), key));
     Map<String, String> states = read(byStateKey.keySet().toArray(String[]::new));
-    Set<UnitKey> cancelled = new HashSet<>();
+    Map<UnitKey, UnitStatus> ended = new HashMap<>();
     states.forEach(
         (stateKey, json) ->
             state(stateKey, json)
-                .filter(
-                    state ->
-                        state.status() == UnitStatus.CANCELLED
-                            || state.status() == UnitStatus.SUPERSEDED)
-                .ifPresent(state -> cancelled.add(byStateKey.get(stateKey))));
-    return cancelled;
+                .map(UnitState::status)
+                .filter(status -> status == UnitStatus.CANCELLED || status == UnitStatus.SUPERSEDED)
+                .ifPresent(status -> ended.put(byStateKey.get(stateKey), status)));
+    return ended;
   }
 
   private Optional<Skipped> reasonToSkip(WorkUnit unit, Map<String, String> found) {

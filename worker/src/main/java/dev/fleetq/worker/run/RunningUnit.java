@@ -16,11 +16,13 @@ import java.util.Objects;
 public final class RunningUnit {
   /** Why an attempt was stopped from outside. */
   public enum StopCause {
-    /**
-     * The unit's projected state became CANCELLED or SUPERSEDED: end silently, the projector
-     * already knows.
-     */
+    /** The unit's projected state became CANCELLED: end silently, the projector already knows. */
     CANCELLED,
+    /**
+     * The unit's projected state became SUPERSEDED (another unit's landing did its work): end
+     * silently, the projector already knows.
+     */
+    SUPERSEDED,
     /** The worker is shutting down: hand the unit back with {@code WORKER_SHUTDOWN}. */
     SHUTDOWN
   }

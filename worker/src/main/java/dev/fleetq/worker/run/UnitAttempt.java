@@ -235,6 +235,11 @@ final class UnitAttempt implements Runnable {
       }
       return;
     }
+    if (stopped == StopCause.SUPERSEDED) {
+      metrics.superseded(took);
+      log.info("Unit was superseded by another's landing; agent stopped, no event");
+      return;
+    }
     if (stopped == StopCause.CANCELLED) {
       metrics.failed(Reason.CANCELLED, took);
       log.info("Unit was cancelled; agent stopped, no event");
