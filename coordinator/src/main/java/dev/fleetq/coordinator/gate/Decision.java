@@ -73,16 +73,12 @@ record Decision(GateVerdict verdict, String detail, boolean announced) {
      * ({@code STALE_ATTEMPT}), without an event.
      */
     Decision alreadyLanded(String commit) {
-      return new Decision(
-          verdict(Outcome.REFUSED, Reason.STALE_ATTEMPT, List.of(), List.of(), null),
-          "The unit "
-              + request.key()
-              + " already landed as "
+      return unannounced(
+          "already landed as "
               + commit
               + "; this request for attempt "
               + request.attempt()
-              + " changes nothing.",
-          false);
+              + " changes nothing.");
     }
 
     /**
@@ -91,15 +87,17 @@ record Decision(GateVerdict verdict, String detail, boolean announced) {
      * is already reported; nothing of it lands.
      */
     Decision endedElsewhere(UnitStatus status) {
+      return unannounced(
+          "is " + status + "; the candidate of attempt " + request.attempt() + " is not landed.");
+    }
+
+    /**
+     * A {@code STALE_ATTEMPT} refusal without an event, whose detail says what the unit {@code is}.
+     */
+    private Decision unannounced(String is) {
       return new Decision(
           verdict(Outcome.REFUSED, Reason.STALE_ATTEMPT, List.of(), List.of(), null),
-          "The unit "
-              + request.key()
-              + " is "
-              + status
-              + "; the candidate of attempt "
-              + request.attempt()
-              + " is not landed.",
+          "The unit " + request.key() + " " + is,
           false);
     }
 
