@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -165,15 +164,13 @@ final class BatchGate {
       try (RepoMirror.Scratch scratch = mirror.scratch(main, "batch")) {
         Merge merge = new Merge(verdicts, scratch, main, members);
         if (merge.upTo(1).members().isEmpty()) {
-          decideUnchanged(
-              verdicts, merge.unchanged(), main, baseline.get().passing(), "at its head");
+          merge.decideUnchanged(main, baseline.get().passing(), "at its head");
           return List.of();
         }
         Optional<Comparison> clean =
             test(verdicts, mirror, runs, main, merge, baseline.get(), splitting);
         if (clean.isPresent()) {
-          Chain chain = merge.upTo(merge.most());
-          return land(verdicts, mirror, main, chain, merge.unchanged(), clean.get());
+          return land(verdicts, mirror, main, merge, clean.get());
         }
         members = merge.undecided();
       }
@@ -256,20 +253,14 @@ final class BatchGate {
   }
 
   /**
-   * Lands the tested chain, and decides the candidates whose merge changed nothing once main holds
-   * it; returns what to try again as main moved.
-   *
-   * @param unchanged the candidates left out of the chain because their merge changed no file
+   * Lands the merge's whole chain, and decides the candidates whose merge changed nothing once main
+   * holds it; returns what to try again as main moved.
    */
   private List<Integer> land(
-      Verdicts verdicts,
-      RepoMirror mirror,
-      String main,
-      Chain chain,
-      List<Integer> unchanged,
-      Comparison clean) {
+      Verdicts verdicts, RepoMirror mirror, String main, Merge merge, Comparison clean) {
+    Chain chain = merge.upTo(merge.most());
     List<Integer> again = new ArrayList<>(chain.members());
-    again.addAll(unchanged);
+    again.addAll(merge.unchanged());
     again.sort(null);
     List<Integer> marked = new ArrayList<>();
     for (int k = 0; k < chain.size(); k++) {
@@ -308,7 +299,7 @@ final class BatchGate {
                 + chain.members().stream()
                     .map(i -> verdicts.request(i).key().toString())
                     .collect(Collectors.joining(", "));
-        decideUnchanged(verdicts, unchanged, chain.head(chain.size()), clean.passing(), landings);
+        merge.decideUnchanged(chain.head(chain.size()), clean.passing(), landings);
         return List.of();
       case MAIN_MOVED:
         unmark(verdicts, chain, marked);
@@ -318,35 +309,6 @@ final class BatchGate {
         String detail = "The origin refused the push of main: " + push.error();
         again.forEach(i -> verdicts.decide(i, b -> b.refuse(Reason.PUSH_FAILED, detail)));
         return List.of();
-    }
-  }
-
-  /**
-   * Decides the candidates whose merge onto {@code main} changed no file: superseded when their
-   * target tests pass there, so main already does their work; otherwise refused {@code NO_CHANGES},
-   * as they would change nothing, and the next attempt starts from that main.
-   *
-   * @param passing the tests that pass on {@code main}
-   * @param by what did their work, after the word "main" in the verdict
-   */
-  private static void decideUnchanged(
-      Verdicts verdicts, List<Integer> unchanged, String main, Set<String> passing, String by) {
-    for (int index : unchanged) {
-      List<String> targets = verdicts.request(index).targetTests();
-      List<String> failing = targets.stream().filter(test -> !passing.contains(test)).toList();
-      if (failing.isEmpty()) {
-        verdicts.decide(index, b -> b.superseded(main, by));
-      } else {
-        String detail =
-            "Merged onto main "
-                + by
-                + " ("
-                + Refusals.shortSha(main)
-                + "), the candidate changes no file, and its target tests still fail there: "
-                + String.join(", ", failing)
-                + ".";
-        verdicts.decide(index, b -> b.refuse(Reason.NO_CHANGES, detail, failing, List.of()));
-      }
     }
   }
 

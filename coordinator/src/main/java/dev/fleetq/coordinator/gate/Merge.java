@@ -4,6 +4,7 @@ import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.unit.Reason;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A batch's candidates merged onto main one after another in a scratch worktree, only as far as the
@@ -70,5 +71,34 @@ final class Merge {
     all.addAll(left);
     all.sort(null);
     return all;
+  }
+
+  /**
+   * Decides the candidates whose merge changed no file, once {@code onto}, a commit of main, holds
+   * what they were merged onto: superseded when their target tests pass there, so main already does
+   * their work; otherwise refused {@code NO_CHANGES}, as they would change nothing, and the next
+   * attempt starts from that main.
+   *
+   * @param passing the tests that pass on {@code onto}
+   * @param by what did their work, after the word "main" in the verdict
+   */
+  void decideUnchanged(String onto, Set<String> passing, String by) {
+    for (int index : unchanged) {
+      List<String> targets = verdicts.request(index).targetTests();
+      List<String> failing = targets.stream().filter(test -> !passing.contains(test)).toList();
+      if (failing.isEmpty()) {
+        verdicts.decide(index, b -> b.superseded(onto, by));
+      } else {
+        String detail =
+            "Merged onto main "
+                + by
+                + " ("
+                + Refusals.shortSha(onto)
+                + "), the candidate changes no file, and its target tests still fail there: "
+                + String.join(", ", failing)
+                + ".";
+        verdicts.decide(index, b -> b.refuse(Reason.NO_CHANGES, detail, failing, List.of()));
+      }
+    }
   }
 }
