@@ -80,9 +80,7 @@ final class GateLedger {
       return Optional.empty();
     }
     UnitStatus status = Json.decode(json, UnitState.class).status();
-    return status == UnitStatus.CANCELLED || status == UnitStatus.SUPERSEDED
-        ? Optional.of(status)
-        : Optional.empty();
+    return status.isEndedElsewhere() ? Optional.of(status) : Optional.empty();
   }
 
   /** The commit the unit landed as, or empty when it has not landed. */

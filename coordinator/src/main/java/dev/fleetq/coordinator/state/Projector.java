@@ -288,13 +288,9 @@ public final class Projector implements AutoCloseable {
                 + ", passes its target tests: "
                 + String.join(", ", work.targetTests()),
             at);
-    events.emit(superseded);
     log.info(
-        "Superseded {} (attempt {}) after {} landed", unit.key(), unit.attempt(), landed.key());
-    UnitState after = UnitFold.apply(unit, superseded);
-    if (after != unit) {
-      record(unit, after, at);
-    }
+        "Superseding {} (attempt {}) after {} landed", unit.key(), unit.attempt(), landed.key());
+    emitAndFold(unit, superseded, at);
   }
 
   /** Emits the unit's {@code CANCELLED} event, then folds it at once. */
@@ -309,9 +305,14 @@ public final class Projector implements AutoCloseable {
             Reason.CANCELLED,
             "the job was cancelled",
             at);
-    events.emit(cancelled);
-    log.info("Cancelled {} (attempt {})", unit.key(), unit.attempt());
-    UnitState after = UnitFold.apply(unit, cancelled);
+    log.info("Cancelling {} (attempt {})", unit.key(), unit.attempt());
+    return emitAndFold(unit, cancelled, at);
+  }
+
+  /** Emits an event the projector itself decided on, then folds it at once. */
+  private UnitState emitAndFold(UnitState unit, UnitEvent event, Instant at) {
+    events.emit(event);
+    UnitState after = UnitFold.apply(unit, event);
     return after == unit ? unit : record(unit, after, at);
   }
 

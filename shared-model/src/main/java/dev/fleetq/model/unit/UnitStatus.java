@@ -79,6 +79,15 @@ public enum UnitStatus {
     return this == LANDED || this == SUPERSEDED;
   }
 
+  /**
+   * Whether the unit was ended by someone other than the worker and gate that hold it: cancelled,
+   * or superseded by another unit's landing. A worker stops such a unit's agent, and the gate lands
+   * nothing of it.
+   */
+  public boolean isEndedElsewhere() {
+    return this == CANCELLED || this == SUPERSEDED;
+  }
+
   private static Map<UnitStatus, Set<UnitStatus>> moves() {
     Map<UnitStatus, Set<UnitStatus>> moves = new EnumMap<>(UnitStatus.class);
     moves.put(PUBLISHED, EnumSet.of(CLAIMED, SUPERSEDED, CANCELLED));

@@ -107,7 +107,7 @@ public final class UnitClaims {
         (stateKey, json) ->
             state(stateKey, json)
                 .map(UnitState::status)
-                .filter(status -> status == UnitStatus.CANCELLED || status == UnitStatus.SUPERSEDED)
+                .filter(UnitStatus::isEndedElsewhere)
                 .ifPresent(status -> ended.put(byStateKey.get(stateKey), status)));
     return ended;
   }
