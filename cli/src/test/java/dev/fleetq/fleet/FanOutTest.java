@@ -67,9 +67,12 @@ class FanOutTest {
       assertThat(landed.stream().map(UnitEvent::unitId).distinct().count())
           .as("distinct units landed")
           .isEqualTo(20);
-      assertThat(workers.stream().filter(worker -> suiteRuns(worker) > 0).count())
-          .as("workers that ran the planner's and the gate's suites, as executors")
-          .isGreaterThan(1);
+      // The planner's run and the gate's few runs come one after another, so the share group may
+      // give them all to one executor (seen in 2 clean-clone CI runs); count the runs, not the
+      // executors.
+      assertThat(workers.stream().mapToDouble(FanOutTest::suiteRuns).sum())
+          .as("suite runs the fleet's workers did as executors: the planner's and the gate's")
+          .isGreaterThanOrEqualTo(2);
     }
 
     List<String> landings =
