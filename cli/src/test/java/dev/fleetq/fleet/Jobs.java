@@ -43,6 +43,18 @@ final class Jobs {
   }
 
   /**
+   * One unit per failing test of the example, fixed by {@code agentCommand}, whose planner and gate
+   * run {@code testCommand} instead of the example's own.
+   */
+  static String failingTestsTestedBy(
+      String id, ExampleRepo repo, String agentCommand, int maxAttempts, String testCommand)
+      throws Exception {
+    ObjectNode job = (ObjectNode) JSON.readTree(failingTests(id, repo, agentCommand, maxAttempts));
+    ((ObjectNode) job.get("plan")).put("testCommand", testCommand);
+    return JSON.writeValueAsString(job);
+  }
+
+  /**
    * One unit per failing test of the example, fixed by {@code agentCommand}, whose gate runs {@code
    * gateCommand} instead of the plan's test command.
    */
