@@ -146,7 +146,7 @@ public final class Planner {
               + job.repo().branch()
               + " at "
               + measured.commit();
-      return new Draft(UnitDrafts.forFailingTests(job, report, clock.instant()), note);
+      return new Draft(UnitDrafts.forFailingTests(job, plan, report, clock.instant()), note);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + scratch, e);
     } finally {

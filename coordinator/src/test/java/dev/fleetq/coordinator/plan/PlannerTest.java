@@ -14,6 +14,7 @@ import dev.fleetq.model.ModelFixtures;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.job.AgentSpec;
 import dev.fleetq.model.job.FailingTestsPlan;
+import dev.fleetq.model.job.FailingTestsPlan.GroupBy;
 import dev.fleetq.model.job.JobSpec;
 import dev.fleetq.model.job.Plan;
 import dev.fleetq.model.job.RepoSpec;
@@ -34,6 +35,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.redisson.client.codec.StringCodec;
 
 @WithDevStack
@@ -124,6 +127,41 @@ class PlannerTest {
     assertThat(Files.exists(harness.config().workDir().resolve("plans").resolve(JOB.value())))
         .as("clone left behind")
         .isFalse();
+  }
+
+  @ParameterizedTest(name = "groupBy {0}")
+  @EnumSource(GroupBy.class)
+  void failingTestsWithOneRootCauseShareAUnitWhenGroupedBySignature(GroupBy groupBy) {
+    ExampleRepo repo = ExampleRepo.withRootCauses(dir.resolve("repo"), List.of(3, 1), 1);
+    List<String> first =
+        List.of(ExampleRepo.testId(1), ExampleRepo.testId(2), ExampleRepo.testId(3));
+
+    planner.plan(
+        job(repo.url(), new FailingTestsPlan(ExampleRepo.TEST_COMMAND, REPORTS, null, groupBy)));
+
+    List<List<String>> expected =
+        switch (groupBy) {
+          case TEST -> repo.failing().stream().map(n -> List.of(ExampleRepo.testId(n))).toList();
+          case SIGNATURE -> List.of(first, List.of(ExampleRepo.testId(4)));
+          case CLASS, FILE -> List.of(repo.failing().stream().map(ExampleRepo::testId).toList());
+        };
+    List<WorkUnit> published = awaitUnits(expected.size());
+    assertThat(published)
+        .as("targets of each unit")
+        .extracting(WorkUnit::targetTests)
+        .containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(events.jobEvents().get(1).targetTests()).as("target tests of RUNNING").isEqualTo(4);
+    if (groupBy == GroupBy.SIGNATURE) {
+      WorkUnit shared =
+          published.stream().filter(u -> u.targetTests().size() == 3).findFirst().orElseThrow();
+      assertThat(shared.unitId().value()).as("unit id").isEqualTo("example.tests.t01");
+      assertThat(shared.title()).as("title").isEqualTo("Fix example.tests#t01 and 2 more");
+      assertThat(shared.prompt())
+          .as("prompt")
+          .contains("These 3 tests fail the same way")
+          .contains("- example.tests#t01 fails", "- example.tests#t03 fails")
+          .contains("> example.BrokenValueError: src/c01.txt holds broken-c01");
+    }
   }
 
   @Test

@@ -70,6 +70,58 @@ public record ExampleRepo(Path origin, List<Integer> failing, List<Integer> pass
     List<Integer> failing = IntStream.rangeClosed(1, failingCount).boxed().toList();
     List<Integer> passing =
         IntStream.rangeClosed(failingCount + 1, failingCount + passingCount).boxed().toList();
+    return commit(
+        dir,
+        work -> {
+          for (int n : failing) {
+            writeTestAndSource(work, n, "broken-" + name(n));
+          }
+          for (int n : passing) {
+            writeTestAndSource(work, n, fixedContent(n));
+          }
+        },
+        failing,
+        passing);
+  }
+
+  /**
+   * Creates the origin under {@code dir} with failing tests that share root causes, followed by
+   * {@code passingCount} passing tests of their own. Cause {@code k} (from 1) is {@code
+   * src/cKK.txt}, broken until it reads {@code fixed-cKK}; it breaks the next {@code
+   * testsPerCause.get(k - 1)} tests, numbered on from 1, and each of them fails as a runner reports
+   * an exception thrown by the code under test: {@code example.BrokenValueError}, with the cause's
+   * frame {@code example.src.CKK.value} above the test's own.
+   */
+  public static ExampleRepo withRootCauses(
+      Path dir, List<Integer> testsPerCause, int passingCount) {
+    int failingCount = testsPerCause.stream().mapToInt(Integer::intValue).sum();
+    List<Integer> failing = IntStream.rangeClosed(1, failingCount).boxed().toList();
+    List<Integer> passing =
+        IntStream.rangeClosed(failingCount + 1, failingCount + passingCount).boxed().toList();
+    return commit(
+        dir,
+        work -> {
+          int n = 1;
+          for (int cause = 1; cause <= testsPerCause.size(); cause++) {
+            Files.writeString(work.resolve(causeFile(cause)), "broken-c" + name(cause) + "\n");
+            for (int i = 0; i < testsPerCause.get(cause - 1); i++, n++) {
+              writeCausedTest(work, n, cause);
+            }
+          }
+          for (int m : passing) {
+            writeTestAndSource(work, m, fixedContent(m));
+          }
+        },
+        failing,
+        passing);
+  }
+
+  private interface Layout {
+    void write(Path work) throws IOException;
+  }
+
+  private static ExampleRepo commit(
+      Path dir, Layout layout, List<Integer> failing, List<Integer> passing) {
     try {
       Path work = Files.createDirectories(dir.resolve("example-work"));
       Path origin = Files.createDirectories(dir.resolve("example-origin.git"));
@@ -79,12 +131,7 @@ public record ExampleRepo(Path origin, List<Integer> failing, List<Integer> pass
       Files.writeString(work.resolve(".gitignore"), "reports/\n");
       Files.createDirectories(work.resolve("src"));
       Files.createDirectories(work.resolve("tests"));
-      for (int n : failing) {
-        writeTestAndSource(work, n, "broken-" + name(n));
-      }
-      for (int n : passing) {
-        writeTestAndSource(work, n, fixedContent(n));
-      }
+      layout.write(work);
       GIT.run(work, "add", "--all");
       GIT.run(work, "commit", "--quiet", "-m", "Example with failing tests");
       GIT.run(work, "push", "--quiet", origin.toUri().toString(), "main");
@@ -124,12 +171,47 @@ public record ExampleRepo(Path origin, List<Integer> failing, List<Integer> pass
     return GIT.run(origin, "rev-parse", "main");
   }
 
+  /** The file that root cause {@code k} of {@link #withRootCauses} breaks. */
+  public static String causeFile(int cause) {
+    return "src/c" + name(cause) + ".txt";
+  }
+
+  private static void writeCausedTest(Path work, int n, int cause) throws IOException {
+    String file = causeFile(cause);
+    String fixed = "fixed-c" + name(cause);
+    Files.writeString(
+        work.resolve("tests/t" + name(n) + ".sh"),
+        "# checks "
+            + file
+            + " "
+            + fixed
+            + "\ngot=$(cat "
+            + file
+            + ")\n[ \"$got\" = \""
+            + fixed
+            + "\" ] || { printf 'example.BrokenValueError: "
+            + file
+            + " holds %s\\n\\tat example.src.C"
+            + name(cause)
+            + ".value("
+            + file
+            + ":1)\\n\\tat example.tests.t"
+            + name(n)
+            + "(tests/t"
+            + name(n)
+            + ".sh:3)\\n' \"$got\"; exit 1; }\n");
+  }
+
   private static void writeTestAndSource(Path work, int n, String content) throws IOException {
     String file = "src/f" + name(n) + ".txt";
     Files.writeString(work.resolve(file), content + "\n");
     Files.writeString(
         work.resolve("tests/t" + name(n) + ".sh"),
-        "got=$(cat "
+        "# checks "
+            + file
+            + " "
+            + fixedContent(n)
+            + "\ngot=$(cat "
             + file
             + ")\n[ \"$got\" = \""
             + fixedContent(n)

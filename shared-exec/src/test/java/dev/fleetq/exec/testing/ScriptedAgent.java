@@ -19,12 +19,15 @@ public record ScriptedAgent(Path script) {
   private static final String FIX_TARGETS =
       """
       for id in $FLEETQ_TARGET_TESTS; do
-        n=${id##*#t}
-        echo "fixed-$n" > "src/f$n.txt"
+        set -- $(sed -n 's/^# checks //p' "tests/t${id##*#t}.sh")
+        echo "$2" > "$1"
       done
       """;
 
-  /** An agent that fixes its target tests and nothing else. */
+  /**
+   * An agent that fixes its target tests and nothing else: it reads which file each test checks
+   * (the test's {@code # checks FILE CONTENT} line) and writes what the test expects there.
+   */
   public static ScriptedAgent fixer(Path dir) {
     return write(dir, "fixer.sh", FIX_TARGETS);
   }

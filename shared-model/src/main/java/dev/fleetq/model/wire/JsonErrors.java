@@ -1,5 +1,6 @@
 package dev.fleetq.model.wire;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.time.Instant;
@@ -212,9 +214,15 @@ final class JsonErrors {
     return false;
   }
 
+  /** The enum's constants as the wire spells them: their {@link JsonProperty} name, if any. */
   private static String constants(Class<?> enumType) {
-    return Arrays.stream(enumType.getEnumConstants())
-        .map(c -> ((Enum<?>) c).name())
+    return Arrays.stream(enumType.getFields())
+        .filter(Field::isEnumConstant)
+        .map(
+            field -> {
+              JsonProperty wire = field.getAnnotation(JsonProperty.class);
+              return wire == null ? field.getName() : wire.value();
+            })
         .collect(Collectors.joining(", "));
   }
 

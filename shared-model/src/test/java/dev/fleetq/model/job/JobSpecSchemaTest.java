@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,6 +113,13 @@ class JobSpecSchemaTest {
     assertThat(defs.at("/agent/properties/network/pattern").asText())
         .as("network pattern")
         .isEqualTo("^" + AgentSpec.NETWORK.pattern() + "$");
+    assertThat(
+            schemaTree
+                .at("/$defs/plan/allOf/0/then/properties/groupBy/default")
+                .asText()
+                .toUpperCase(Locale.ROOT))
+        .as("default grouping of failing tests")
+        .isEqualTo(FailingTestsPlan.DEFAULT_GROUP_BY.name());
     assertThat(schemaTree.at("/properties/priority/default").asInt())
         .as("default priority")
         .isEqualTo(JobSpec.DEFAULT_PRIORITY);

@@ -75,6 +75,7 @@ class JsonRejectsBadInputTest {
           units   | plan.units[1].id          | ABSENT                | plan.units[1].id          | is required
           failing | agent.command             | null                  | agent.command             | is required
           failing | plan.kind                 | "x"                   | plan.kind                 | unknown plan kind 'x' (expected one of: failing-tests, units)
+          failing | plan.groupBy              | "cluster"             | plan.groupBy              | unknown value 'cluster' (expected one of: test, signature, class, file)
           failing | plan.kind                 | ABSENT                | plan.kind                 | is required
           failing | agent.timeout             | "PT-5S"               | agent.timeout             | must be positive, got PT-5S
           failing | plan.timeout              | "PT0S"                | plan.timeout              | must be positive, got PT0S
