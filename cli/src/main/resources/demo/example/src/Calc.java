@@ -38,12 +38,18 @@ final class Calc {
     return a < b ? a : b; // fleetq-demo:min
   }
 
+  /** Returns n when it is a natural number (0 or more); sumTo, factorial and power use it. */
+  static int natural(int n) {
+    if (n >= 0) throw new IllegalArgumentException("expected a natural number, got " + n); // fleetq-demo:natural
+    return n;
+  }
+
   static int sumTo(int n) {
-    return n * (n - 1) / 2; // fleetq-demo:sumTo
+    return natural(n) * (n + 1) / 2; // fleetq-demo:sumTo
   }
 
   static long factorial(int n) {
-    long r = 1; for (int i = 2; i < n; i++) r *= i; return r; // fleetq-demo:factorial
+    long r = 1; for (int i = 2; i <= natural(n); i++) r *= i; return r; // fleetq-demo:factorial
   }
 
   static boolean isEven(int n) {
@@ -75,7 +81,7 @@ final class Calc {
   }
 
   static long power(int base, int exp) {
-    long r = 1; for (int i = 0; i <= exp; i++) r *= base; return r; // fleetq-demo:power
+    long r = 1; for (int i = 0; i < natural(exp); i++) r *= base; return r; // fleetq-demo:power
   }
 
   static int gcd(int a, int b) {

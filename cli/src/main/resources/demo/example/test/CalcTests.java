@@ -1,3 +1,5 @@
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -126,19 +128,24 @@ public class CalcTests {
         continue;
       }
       run++;
-      String failure = null;
+      Throwable failure = null;
       try {
         test.invoke(new CalcTests());
       } catch (InvocationTargetException e) {
-        failure = String.valueOf(e.getCause().getMessage());
+        failure = e.getCause();
       }
       cases.append("  <testcase classname=\"CalcTests\" name=\"").append(test.getName()).append('"');
       if (failure == null) {
         cases.append("/>\n");
       } else {
         failed++;
-        System.out.println("FAIL " + test.getName() + ": " + failure);
-        cases.append("><failure message=\"").append(escape(failure)).append("\"/></testcase>\n");
+        String message = String.valueOf(failure.getMessage());
+        System.out.println("FAIL " + test.getName() + ": " + message);
+        StringWriter trace = new StringWriter();
+        failure.printStackTrace(new PrintWriter(trace));
+        cases.append("><failure message=\"").append(escape(message))
+            .append("\" type=\"").append(failure.getClass().getName()).append("\">")
+            .append(escape(trace.toString())).append("</failure></testcase>\n");
       }
     }
     String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -151,6 +158,6 @@ public class CalcTests {
   }
 
   private static String escape(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace("\"", "&quot;");
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The demo's last words: per agent what it landed, what the gate refused and how long its agent
- * ran; the gate's verdicts; the wall time against the sum of agent time; and main's history.
+ * ran; the gate's verdicts; the failing tests, the root causes the planner grouped them into (one
+ * unit each) and how those ended; the wall time against the sum of agent time; and main's history.
  * Stateless.
  */
 final class Summary {
@@ -27,8 +28,12 @@ final class Summary {
         "  gate     %d landed, %d refused, %d suite runs%n",
         end.verdictsLanded(), end.verdictsRefused(), end.suiteRuns());
     out.printf(
-        "  units    %d/%d landed; job %s%n",
-        end.landed(), end.total(), end.end().map(Enum::name).orElse("UNFINISHED"));
+        "  units    %d failing tests, %d root causes, %d landed, %d superseded; job %s%n",
+        end.failingTests(),
+        end.total(),
+        end.landed(),
+        end.superseded(),
+        end.end().map(Enum::name).orElse("UNFINISHED"));
     double speedUp = wall.isZero() ? 0 : (double) agentTime.toMillis() / wall.toMillis();
     out.printf(
         "  time     wall %s, agent time %s, speed-up %.1fx%n",

@@ -18,9 +18,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * What the demo knows about its job, folded from the events topic: units landed out of total, what
- * each agent is doing, and the gate's verdicts. Thread-safe: the event feed's poll thread applies
- * events while the main thread reads snapshots; every method is synchronized.
+ * What the demo knows about its job, folded from the events topic: its failing tests and units,
+ * units landed and superseded, what each agent is doing, and the gate's verdicts. Thread-safe: the
+ * event feed's poll thread applies events while the main thread reads snapshots; every method is
+ * synchronized.
  */
 final class Tally {
   /** How many of a refusal's tests its line names. */
@@ -31,8 +32,10 @@ final class Tally {
 
   /** A consistent copy of the tally, for drawing and for the summary. */
   record Snapshot(
+      int failingTests,
       int total,
       int landed,
+      int superseded,
       Map<String, Agent> agents,
       int verdictsLanded,
       int verdictsRefused,
@@ -45,6 +48,8 @@ final class Tally {
   private final Map<UnitId, String> pushedBy = new HashMap<>();
   private final Map<UnitId, Instant> runningSince = new HashMap<>();
   private final Set<UnitId> landedUnits = new HashSet<>();
+  private final Set<UnitId> supersededUnits = new HashSet<>();
+  private int failingTests;
   private int total;
   private int verdictsLanded;
   private int verdictsRefused;
@@ -64,6 +69,7 @@ final class Tally {
   synchronized void apply(Event event) {
     if (event instanceof JobEvent e && e.jobId().equals(job)) {
       total = Math.max(total, e.unitCount());
+      failingTests = Math.max(failingTests, e.targetTests());
       if (e.status().isTerminal()) {
         end = e.status();
         detail = e.detail();
@@ -90,6 +96,7 @@ final class Tally {
       case GATING -> suiteRuns++;
       case LANDED -> landed(e);
       case SUPERSEDED -> {
+        supersededUnits.add(e.unitId());
         agentStopped(worker, e);
         pushedBy.remove(e.unitId());
         doing(worker, unit + " superseded: main already passes its tests");
@@ -163,8 +170,10 @@ final class Tally {
 
   synchronized Snapshot snapshot() {
     return new Snapshot(
+        failingTests,
         total,
         landedUnits.size(),
+        supersededUnits.size(),
         Collections.unmodifiableMap(new TreeMap<>(agents)),
         verdictsLanded,
         verdictsRefused,
