@@ -7,6 +7,7 @@ import dev.fleetq.coordinator.kafka.Sender;
 import dev.fleetq.coordinator.metrics.CoordinatorMetrics;
 import dev.fleetq.model.id.UnitKey;
 import dev.fleetq.model.state.AttemptFailure;
+import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.state.RedisKeys;
 import dev.fleetq.model.state.UnitState;
 import dev.fleetq.model.unit.Reason;
@@ -16,8 +17,10 @@ import dev.fleetq.model.unit.WorkUnit;
 import dev.fleetq.model.wire.Json;
 import dev.fleetq.model.wire.Topics;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.redisson.api.RAtomicLong;
 import org.redisson.api.RBucket;
@@ -32,8 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #publish} raises the fence to the attempt (compare-and-set), sends the unit, records it
  * in {@code unit-spec:{unitKey}} and emits {@code PUBLISHED}. {@link #retry} decides, in one place,
- * what follows a failed attempt: the next attempt, or {@code FAILED}. Its fence move from n to n+1
- * is a compare-and-set, so a replayed {@code RETRYING} event republishes nothing. A retry that was
+ * what follows a failed attempt: the next attempt, or {@code FAILED}. The next attempt targets only
+ * the tests that the repository's newest baseline still fails, so that an agent of a unit whose
+ * targets another landing fixed in part works on the rest. Its fence move from n to n+1 is a
+ * compare-and-set, so a replayed {@code RETRYING} event republishes nothing. A retry that was
  * interrupted after moving the fence but before recording the new attempt in {@code unit-spec} is
  * completed by the next call for the same failure, so a crash cannot strand a unit; in that case
  * the attempt may be delivered twice, which workers tolerate.
@@ -133,8 +138,33 @@ public final class UnitPublisher {
     if (!moveFence(key, latest.attempt())) {
       return RetryOutcome.ALREADY_HANDLED;
     }
-    publish(latest.nextAttempt(previousFailure(failure), clock.instant()));
+    List<String> targets = stillFailing(latest);
+    String why = previousFailure(failure);
+    if (targets.size() < latest.targetTests().size()) {
+      List<String> done = latest.targetTests().stream().filter(t -> !targets.contains(t)).toList();
+      log.info("{} keeps {} of its targets: main passes {}", key, targets.size(), done);
+      why =
+          Details.clip(
+              why
+                  + "\n\nMain now passes "
+                  + String.join(", ", done)
+                  + ", so they are no longer this unit's targets.");
+    }
+    publish(latest.nextAttempt(why, targets, clock.instant()));
     return RetryOutcome.REPUBLISHED;
+  }
+
+  /**
+   * The unit's targets that the repository's newest baseline does not pass; all of them when it
+   * passes none or every one (a unit whose work is done is superseded, not narrowed).
+   */
+  private List<String> stillFailing(WorkUnit unit) {
+    String main =
+        redis.<String>getBucket(keys.gate(unit.repo().repoId()), StringCodec.INSTANCE).get();
+    Set<String> passing =
+        main == null ? Set.of() : new HashSet<>(Json.decode(main, GateBaseline.class).passing());
+    List<String> rest = unit.targetTests().stream().filter(t -> !passing.contains(t)).toList();
+    return rest.isEmpty() ? unit.targetTests() : rest;
   }
 
   private RetryOutcome fail(WorkUnit latest, AttemptFailure failure) {

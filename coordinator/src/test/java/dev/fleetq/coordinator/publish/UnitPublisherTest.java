@@ -12,6 +12,7 @@ import dev.fleetq.devstack.junit.WithDevStack;
 import dev.fleetq.model.ModelFixtures;
 import dev.fleetq.model.id.UnitKey;
 import dev.fleetq.model.state.AttemptFailure;
+import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.state.UnitState;
 import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitEvent;
@@ -20,7 +21,9 @@ import dev.fleetq.model.unit.WorkUnit;
 import dev.fleetq.model.wire.Json;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,6 +104,32 @@ class UnitPublisherTest {
         .isEqualTo("attempt 1 ended with REGRESSION: broke CalculatorTest#adds");
     assertThat(fence(unit.key())).as("fence").isEqualTo(2);
     assertThat(spec(unit.key()).attempt()).as("unit-spec attempt").isEqualTo(2);
+  }
+
+  @Test
+  void retryLeavesOutTheTargetsThatMainNowPassesAndSaysSo() {
+    WorkUnit first = ModelFixtures.aWorkUnit();
+    WorkUnit unit =
+        first.nextAttempt(null, List.of("CalcTest#adds", "CalcTest#divides"), first.publishedAt());
+    publisher.publish(unit);
+    harness
+        .redis()
+        .<String>getBucket(harness.keys().gate(unit.repo().repoId()), StringCodec.INSTANCE)
+        .set(
+            Json.encodeToString(
+                new GateBaseline(
+                    unit.repo().repoId(), "a".repeat(40), Set.of("CalcTest#adds"), Instant.now())));
+
+    publisher.retry(unit.key(), new AttemptFailure(2, Reason.NO_CHANGES, "changed nothing"));
+
+    eventually().until(() -> units.records().size() >= 2);
+    WorkUnit next = units.units().get(1);
+    assertThat(next.targetTests()).as("targets of attempt 3").containsExactly("CalcTest#divides");
+    assertThat(next.previousFailure())
+        .as("previous failure")
+        .isEqualTo(
+            "attempt 2 ended with NO_CHANGES: changed nothing\n\nMain now passes CalcTest#adds,"
+                + " so they are no longer this unit's targets.");
   }
 
   @Test

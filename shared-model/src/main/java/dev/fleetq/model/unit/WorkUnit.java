@@ -71,6 +71,14 @@ public record WorkUnit(
 
   /** The next attempt at the same unit, carrying why this one failed. */
   public WorkUnit nextAttempt(String failure, Instant at) {
+    return nextAttempt(failure, targetTests, at);
+  }
+
+  /**
+   * The next attempt at the same unit, carrying why this one failed, with {@code targets} as its
+   * target tests: some of them, when main already passes the others.
+   */
+  public WorkUnit nextAttempt(String failure, List<String> targets, Instant at) {
     return new WorkUnit(
         jobId,
         unitId,
@@ -78,7 +86,7 @@ public record WorkUnit(
         repo,
         title,
         prompt,
-        targetTests,
+        targets,
         scope,
         agent,
         gate,
