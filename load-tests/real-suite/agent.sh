@@ -4,8 +4,9 @@
 #   AGENT_MODE=fix     (default) fix the targets; the SABOTEUR_TEST unit also applies SABOTAGE on attempt 1
 #   AGENT_MODE=nonfix  as fix, but the NONFIX_TEST unit only edits a comment, on every attempt
 #   AGENT_MODE=weak    fix the targets, and on attempt 1 every unit also applies WEAK (no saboteur)
-# A target whose line is already good (another unit with the same root cause landed first) gets a note
-# file instead, since a unit that changes nothing ends NO_CHANGES.
+#   AGENT_MODE=shared  fix the targets of the shared variant's mutations (no saboteur)
+# A target whose line is already good (another target of the unit, or a landing of another unit with
+# the same root cause, fixed it) needs nothing: a unit whose targets main passes ends SUPERSEDED.
 set -eu
 . "$(dirname "$0")/mutations.sh"
 mode=${AGENT_MODE:-fix}
@@ -25,15 +26,13 @@ for id in $FLEETQ_TARGET_TESTS; do
       swap "$file" "$line" "$bad" "$good"
       say "fixed $cause in $file:$line for $id"
     elif has "$file" "$line" "$good"; then
-      mkdir -p notes
-      echo "$id: $cause is already fixed on main" > "notes/$FLEETQ_UNIT_ID.txt"
-      say "$cause already fixed on main; wrote notes/$FLEETQ_UNIT_ID.txt"
+      say "$cause is already fixed here; nothing to do for $id"
     else
       say "cannot find line $line of $file as expected"; exit 1
     fi
   done <<< "$MUTATIONS"
   [ $found = yes ] || { say "no mutation known for $id"; exit 1; }
-  if [ "$mode" != weak ] && [ "$id" = "$SABOTEUR_TEST" ] && [ "$FLEETQ_ATTEMPT" = 1 ]; then
+  if [ "$mode" != weak ] && [ "$mode" != shared ] && [ "$id" = "$SABOTEUR_TEST" ] && [ "$FLEETQ_ATTEMPT" = 1 ]; then
     IFS='|' read -r file line good bad <<< "$SABOTAGE"
     swap "$file" "$line" "$good" "$bad"
     say "SABOTAGE: $file:$line ($good -> $bad)"

@@ -1,13 +1,14 @@
 #!/bin/bash
 # fleetq's goal check on a real JUnit 5 suite (commons-codec 1.17.1). See README.md.
-#   run.sh [fix|nonfix|weak] env: AGENTS (4), HTTP_PORT (18080), WORK (/tmp/fleetq-real-suite),
-#                            JOB_TIMEOUT seconds (480), FLEETQ_JAR (cli/target/fleetq.jar)
+#   run.sh [fix|nonfix|weak|shared] env: AGENTS (4), HTTP_PORT (18080), WORK (/tmp/fleetq-real-suite),
+#     JOB_TIMEOUT seconds (480), FLEETQ_JAR (cli/target/fleetq.jar), GROUP_BY (the job's plan.groupBy;
+#     fleetq's default when unset)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 mode=${1:-fix}
-case $mode in fix | nonfix | weak) ;; *) echo "usage: run.sh [fix|nonfix|weak]" >&2; exit 2 ;; esac
-. "$here/mutations.sh"
+case $mode in fix | nonfix | weak | shared) ;; *) echo "usage: run.sh [fix|nonfix|weak|shared]" >&2; exit 2 ;; esac
+AGENT_MODE=$mode . "$here/mutations.sh"
 agents=${AGENTS:-4}
 port=${HTTP_PORT:-18080}
 work=${WORK:-/tmp/fleetq-real-suite}
@@ -55,13 +56,14 @@ log "pristine: $(ids passing "$seed/$report" | wc -l) passing, $(wc -l < "$run/p
 # 3. The mutations, committed as main.
 while IFS='|' read -r cause file line good bad tests; do
   swap "$seed/$file" "$line" "$good" "$bad"
+  [ "$(wc -w <<< "$tests")" -le 4 ] || tests="$(wc -w <<< "$tests") tests"
   log "mutation $cause: $file:$line '$good' -> '$bad' (breaks $tests)"
 done <<< "$MUTATIONS"
-git -C "$seed" -c user.name=setup -c user.email=setup@example.com commit -qam "break 4 things"
+git -C "$seed" -c user.name=setup -c user.email=setup@example.com commit -qam "break $(wc -l <<< "$MUTATIONS") things"
 suite "$seed" "$run/plan.log"
 ids failing "$seed/$report" > "$run/plan-failing.txt"
 ids passing "$seed/$report" > "$run/plan-passing.txt"
-log "main: $(wc -l < "$run/plan-passing.txt") passing, $(wc -l < "$run/plan-failing.txt") failing: $(tr '\n' ' ' < "$run/plan-failing.txt")"
+log "main: $(wc -l < "$run/plan-passing.txt") passing, $(wc -l < "$run/plan-failing.txt") failing, $(wc -l <<< "$MUTATIONS") root causes"
 expected=$(while IFS='|' read -r _ _ _ _ _ tests; do printf '%s\n' $tests; done <<< "$MUTATIONS" | sort)
 if [ -s "$run/pristine-failing.txt" ] || [ "$expected" != "$(cat "$run/plan-failing.txt")" ]; then
   log "setup check failed: the pristine suite must pass and the mutations must break exactly: $expected"; exit 1
@@ -69,13 +71,15 @@ fi
 git -C "$seed" remote add origin "$run/origin.git"
 git -C "$seed" push -q origin main
 
-# 4. The job: one unit per failing test, the scripted agent, the suite as the gate's test.
+# 4. The job: units for the failing tests, the scripted agent, the suite as the gate's test.
+group=""
+[ -z "${GROUP_BY:-}" ] || group=", \"groupBy\": \"$GROUP_BY\""
 cat > "$run/job.json" <<EOF
 {
   "id": "codec-$mode-$(date +%H%M%S)",
   "repo": {"url": "$run/origin.git", "branch": "main"},
   "plan": {"kind": "failing-tests", "testCommand": "sh run-tests.sh",
-           "reportGlobs": ["$report"], "timeout": "PT5M"},
+           "reportGlobs": ["$report"], "timeout": "PT5M"$group},
   "agent": {"command": "AGENT_MODE=$mode bash $here/agent.sh", "timeout": "PT2M", "maxAttempts": 3}
 }
 EOF
@@ -115,6 +119,7 @@ repo_id=$(ls "$run/fleet/work/coordinator/gate/mirrors" 2>/dev/null | sed -n 's/
 jq -r '.units[] | "  unit \(.unitId | sub("^org.apache.commons.codec."; "")): \(.status) after \(.attempt) attempt(s)" + ([.failures[]? | "; #\(.attempt) \(.reason)" + ((.detail | capture("\\(a target test of [^:]*/(?<u>[^:/]+): its candidate") | " undoing the target of " + .u) // "")] | join(""))' "$run/units.json" | tee -a "$run/summary.txt" || true
 log "detail: $(jq -r '.detail // empty' "$run/job-state.json" 2>/dev/null)"
 grep -o 'Decided [0-9]* requests with [0-9]* suite runs' "$run/local.log" | sed 's/^/  gate batch: /' | tee -a "$run/summary.txt" || true
+log "agent runs: $(find "$run/fleet/work/workers" -path '*/logs/*.log' -type f | wc -l); units: $(jq '.units | length' "$run/units.json" 2>/dev/null) (groupBy ${GROUP_BY:-default})"
 log "gate suite runs: $(awk '/^fleetq_gate_suite_runs_total/{print $2}' "$run/metrics.txt"); verdicts: $(awk '/^fleetq_gate_verdicts_total/{printf "%s ", $0}' "$run/metrics.txt")"
 kill $fleet 2>/dev/null || true
 wait $fleet 2>/dev/null || true
@@ -131,6 +136,12 @@ missing=$(comm -23 "$run/plan-passing.txt" <(sort -u "$run/fresh-passing.txt" "$
 fixed=$(comm -12 "$run/plan-failing.txt" "$run/fresh-passing.txt" | wc -l)
 log "fresh clone of main at $(git -C "$run/fresh" rev-parse --short HEAD): fixed $fixed of $(wc -l < "$run/plan-failing.txt"); still failing: ${still:-none}; newly failing: ${broken:-none}; missing: ${missing:-none}"
 git -C "$run/fresh" log --format='  %h %s' > "$run/main-log.txt"
+landings=$(git -C "$run/fresh" log --format='%H %s' | awk '$2 == "Land" {print $1}')
+empty=0
+for commit in $landings; do
+  [ -n "$(git -C "$run/fresh" diff --name-only "$commit^1" "$commit")" ] || empty=$((empty + 1))
+done
+log "Land commits on main: $(wc -w <<< "$landings"), of which change no file: $empty"
 if [ -z "$still$broken$missing" ]; then good=SUCCEEDED; else good=FAILED; fi
 if [ "$verdict" = "$good" ]; then log "MATCH (job $verdict, fresh clone says $good)"; else log "MISMATCH (job ${verdict:-none}, fresh clone says $good)"; fi
 echo "results in $run"
