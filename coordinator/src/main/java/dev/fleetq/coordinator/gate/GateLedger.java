@@ -8,8 +8,10 @@ import dev.fleetq.model.unit.UnitStatus;
 import dev.fleetq.model.wire.Json;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import org.redisson.api.RBucket;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
@@ -24,25 +26,34 @@ import org.redisson.client.codec.StringCodec;
  * written as plain strings ({@link StringCodec}), like every value the coordinator keeps. Each call
  * is bounded by the Redisson client's own command timeout and retries.
  *
- * <p>A landing mark is first a lease: it is set with a time to live ({@code landingLease}) before
- * the push of main and made permanent ({@link #confirmLanded}) once the landing's {@code LANDED}
- * event is acknowledged. So a mark that still expires belongs to a landing in progress, by this
- * gate or another owner, or to one that died on the way; it disappears by itself after the lease.
+ * <p>A landing mark is first a lease: it is set with a short time to live ({@code landingLease})
+ * before the push of main, renewed ({@link #renewLandings}) while this gate lands and reports it,
+ * and made permanent ({@link #confirmLanded}) once the landing's {@code LANDED} event is
+ * acknowledged. So a mark that still expires belongs to a landing in progress, by a live gate that
+ * keeps renewing it, or to one whose gate died on the way: that one disappears within one lease of
+ * the death, and whether it reached main is then read from git, not from the mark.
  *
- * <p>Thread-safe: each call is one Redis command.
+ * <p>Thread-safe: each call is one Redis command; the marks this gate renews are in a concurrent
+ * map.
  */
 final class GateLedger {
   private static final String PERSIST_IF_EQUAL =
       "if redis.call('get', KEYS[1]) == ARGV[1] then "
           + "redis.call('persist', KEYS[1]); return 1 end; return 0";
+  private static final String RENEW_IF_LEASED =
+      "if redis.call('get', KEYS[1]) == ARGV[1] and redis.call('pttl', KEYS[1]) > 0 then "
+          + "redis.call('pexpire', KEYS[1], ARGV[2]); return 1 end; return 0";
 
   private final RedissonClient redis;
   private final RedisKeys keys;
   private final Duration landingLease;
 
+  /** The unconfirmed marks this gate set and still renews: unit to commit. */
+  private final Map<UnitKey, String> landing = new ConcurrentHashMap<>();
+
   /**
-   * @param landingLease how long a landing mark lives until it is confirmed: longer than a
-   *     landing's push and the report of its batch take
+   * @param landingLease how long an unconfirmed landing mark lives without a renewal: how long the
+   *     landing of a gate that died blocks its units
    */
   GateLedger(RedissonClient redis, RedisKeys keys, Duration landingLease) {
     this.redis = redis;
@@ -105,7 +116,33 @@ final class GateLedger {
    * marked.
    */
   boolean markLanded(UnitKey unit, String commit) {
-    return bucket(keys.landed(unit)).setIfAbsent(commit, landingLease);
+    if (!bucket(keys.landed(unit)).setIfAbsent(commit, landingLease)) {
+      return false;
+    }
+    landing.put(unit, commit);
+    return true;
+  }
+
+  /**
+   * Gives every unconfirmed mark this gate set a new lease, unless it was confirmed, cleared or
+   * replaced meanwhile (those are no longer renewed). Called every third of the lease.
+   */
+  void renewLandings() {
+    for (Map.Entry<UnitKey, String> mark : landing.entrySet()) {
+      Long renewed =
+          redis
+              .getScript(StringCodec.INSTANCE)
+              .eval(
+                  RScript.Mode.READ_WRITE,
+                  RENEW_IF_LEASED,
+                  RScript.ReturnType.LONG,
+                  List.of(keys.landed(mark.getKey())),
+                  mark.getValue(),
+                  Long.toString(landingLease.toMillis()));
+      if (renewed == null || renewed != 1L) {
+        landing.remove(mark.getKey(), mark.getValue());
+      }
+    }
   }
 
   /**
@@ -113,6 +150,7 @@ final class GateLedger {
    * it names another commit or expired.
    */
   boolean confirmLanded(UnitKey unit, String commit) {
+    landing.remove(unit, commit);
     Long done =
         redis
             .getScript(StringCodec.INSTANCE)
@@ -127,6 +165,7 @@ final class GateLedger {
 
   /** Removes the mark if it still says {@code commit}: that landing did not reach main. */
   void unmarkLanded(UnitKey unit, String commit) {
+    landing.remove(unit, commit);
     bucket(keys.landed(unit)).compareAndSet(commit, null);
   }
 

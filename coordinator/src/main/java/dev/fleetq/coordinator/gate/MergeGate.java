@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,6 +63,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class MergeGate implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MergeGate.class);
+
+  /**
+   * How long an unconfirmed landing mark lives without a renewal. The gate renews its marks every
+   * third of it while it lands and reports them, so it bounds only how long a gate that died while
+   * landing blocks its units: the next owner then reads from git whether the landing reached main.
+   */
+  static final Duration LANDING_LEASE = Duration.ofSeconds(10);
+
   private static final Git.Identity IDENTITY =
       new Git.Identity("fleetq gate", "gate@fleetq.invalid");
 
@@ -69,6 +78,7 @@ public final class MergeGate implements AutoCloseable {
   private final GateQueue queue;
   private final ExecutorService executor;
   private final ExecutorService probes;
+  private final ScheduledExecutorService renewals;
   private final Thread pollThread;
   private final CountDownLatch closing = new CountDownLatch(1);
 
@@ -113,7 +123,12 @@ public final class MergeGate implements AutoCloseable {
       Clock clock) {
     this.closeTimeout = core.shutdownTimeout();
     Path workDir = core.workDir().toAbsolutePath().resolve("gate");
-    GateLedger ledger = new GateLedger(redis, core.keys(), landingLease(config, core));
+    GateLedger ledger = new GateLedger(redis, core.keys(), LANDING_LEASE);
+    this.renewals =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> new Thread(task, "fleetq-gate-landing-renewal"));
+    long every = LANDING_LEASE.toMillis() / 3;
+    renewals.scheduleWithFixedDelay(() -> renew(ledger), every, every, TimeUnit.MILLISECONDS);
     SuiteRunner suites = new SuiteRunner(fleet, metrics);
     AtomicInteger probeThreads = new AtomicInteger();
     // A batch's bisection waits here on several runs at once; the batches' own threads never do.
@@ -183,16 +198,6 @@ public final class MergeGate implements AutoCloseable {
     this.pollThread = new Thread(loop::run, "fleetq-gate-poll");
   }
 
-  /**
-   * How long a landing mark lives unconfirmed: the push of main and the fetch after a refused one,
-   * then the report of every verdict of a full batch.
-   */
-  private static Duration landingLease(GateConfig config, CoordinatorConfig core) {
-    return core.gitTimeout()
-        .multipliedBy(2)
-        .plus(core.kafkaTimeout().multipliedBy(config.maxBatch()));
-  }
-
   /** How many requests this gate has read and not yet decided, of every repository. */
   int queued() {
     return queue.size();
@@ -213,6 +218,7 @@ public final class MergeGate implements AutoCloseable {
     if (pollThread.getState() == Thread.State.NEW) {
       executor.shutdownNow();
       probes.shutdownNow();
+      renewals.shutdownNow();
       return;
     }
     try {
@@ -224,5 +230,14 @@ public final class MergeGate implements AutoCloseable {
       log.warn("The gate's poll thread did not stop within {}", closeTimeout.multipliedBy(2));
     }
     probes.shutdownNow();
+    renewals.shutdownNow();
+  }
+
+  private static void renew(GateLedger ledger) {
+    try {
+      ledger.renewLandings();
+    } catch (RuntimeException e) {
+      log.warn("Could not renew the landing marks; they expire in {}", LANDING_LEASE, e);
+    }
   }
 }

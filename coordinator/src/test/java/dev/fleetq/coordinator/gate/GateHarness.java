@@ -392,6 +392,14 @@ final class GateHarness implements AutoCloseable {
     return count == null ? 0 : Long.parseLong(count);
   }
 
+  /**
+   * Leaves the state a gate that died while landing {@code unit} as {@code commit} leaves: an
+   * unconfirmed landing mark that nobody renews.
+   */
+  void markLandedByADeadGate(UnitKey unit, String commit) {
+    new GateLedger(redis, keys, MergeGate.LANDING_LEASE).markLanded(unit, commit);
+  }
+
   /** Moves the origin's main to {@code commit}, as a push from outside fleetq does. */
   void moveMain(String commit) {
     WORKER_GIT.run(repo.origin(), "update-ref", "refs/heads/main", commit, repo.mainHead());

@@ -1,6 +1,7 @@
 package dev.fleetq.coordinator.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.fleetq.coordinator.publish.UnitPublisher;
 import dev.fleetq.coordinator.testing.Harness;
@@ -81,6 +82,36 @@ class GateLedgerTest {
     Harness.eventually().until(() -> ledger.mark(dying.key()).isEmpty());
     assertThat(ledger.mark(reported.key()))
         .as("confirmed mark after the lease")
+        .contains(new GateLedger.Mark(commit, true));
+  }
+
+  @Test
+  void renewedMarksOutliveTheirLeaseAndConfirmedOnesGetNoLeaseBack() {
+    WorkUnit landing = ModelFixtures.aWorkUnit(ModelFixtures.JOB, UnitId.parse("landing"), 1);
+    WorkUnit orphan = ModelFixtures.aWorkUnit(ModelFixtures.JOB, UnitId.parse("orphan"), 1);
+    WorkUnit reported = ModelFixtures.aWorkUnit(ModelFixtures.JOB, UnitId.parse("reported"), 1);
+    String commit = ModelFixtures.aCommit('e');
+    ledger.markLanded(landing.key(), commit);
+    ledger.markLanded(reported.key(), commit);
+    ledger.confirmLanded(reported.key(), commit);
+    new GateLedger(harness.redis(), harness.keys(), LEASE).markLanded(orphan.key(), commit);
+
+    await("the renewed mark lives on for three leases")
+        .during(LEASE.multipliedBy(3))
+        .atMost(LEASE.multipliedBy(5))
+        .pollInterval(LEASE.dividedBy(4))
+        .until(
+            () -> {
+              ledger.renewLandings();
+              return ledger.mark(landing.key()).isPresent();
+            });
+
+    assertThat(ledger.mark(landing.key()))
+        .as("mark of the landing this gate renews")
+        .contains(new GateLedger.Mark(commit, false));
+    assertThat(ledger.mark(orphan.key())).as("mark of a gate that died").isEmpty();
+    assertThat(ledger.mark(reported.key()))
+        .as("confirmed mark after renewals")
         .contains(new GateLedger.Mark(commit, true));
   }
 }

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The gate, run by a coordinator as its extension, against a real origin with failing shell tests,
@@ -83,6 +84,34 @@ class MergeGateTest {
     assertThat(harness.events(candidate.key()).get(0).status())
         .as("first event")
         .isEqualTo(UnitStatus.GATING);
+  }
+
+  @ParameterizedTest(name = "the dead gate's push {0} main")
+  @ValueSource(booleans = {true, false})
+  void aLandingWhoseGateDiedIsSettledFromGitWithinALease(boolean reached) {
+    harness.savePlannersBaseline();
+    Candidate candidate = harness.candidate("u1", Map.ofEntries(fix(1)), List.of());
+    if (reached) {
+      harness.moveMain(candidate.commit());
+    }
+    harness.markLandedByADeadGate(candidate.key(), candidate.commit());
+    long started = System.nanoTime();
+
+    harness.submit(harness.request(candidate, 1));
+    UnitEvent verdict = harness.awaitVerdict(candidate.key());
+
+    System.out.printf(
+        "landing of a dead gate (push %s main) settled in %.1f s%n",
+        reached ? "reached" : "did not reach", (System.nanoTime() - started) / 1e9);
+    assertThat(verdict.status()).as("verdict (%s)", verdict.detail()).isEqualTo(UnitStatus.LANDED);
+    assertThat(harness.onMain("src/f01.txt")).as("fixed file on main").isEqualTo("fixed-01");
+    assertThat(harness.landed(candidate.key())).as("landed mark").contains(harness.repo.mainHead());
+    assertThat(
+            harness.events(candidate.key()).stream()
+                .filter(e -> e.status() == UnitStatus.LANDED)
+                .count())
+        .as("LANDED events")
+        .isEqualTo(1);
   }
 
   @Test
