@@ -79,7 +79,7 @@ public record CoordinatorConfig(
   public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(2);
   public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
   public static final Duration DEFAULT_GIT_TIMEOUT = Duration.ofMinutes(5);
-  public static final Duration DEFAULT_REAPER_INTERVAL = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_REAPER_INTERVAL = Duration.ofSeconds(5);
   public static final Duration DEFAULT_REAPER_GRACE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_LEADER_LEASE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);

@@ -42,6 +42,14 @@ import org.slf4j.LoggerFactory;
  * has not caught up, such as just after it pushed and released. Units in {@code PUSHED} and {@code
  * GATING} hold no lease by design and are the gate's to end.
  *
+ * <p>A worker's heartbeat ({@code worker:{workerId}}, which expires a few missed beats after its
+ * last) is the faster evidence: a {@code CLAIMED} or {@code RUNNING} unit whose worker has none is
+ * handed back in the round that sees it, without waiting for the dead worker's lease to expire; the
+ * reaper deletes that lease, so that the next attempt can be claimed at once. A worker that was
+ * only slow (its Redis connection down longer than its heartbeat lives) keeps running its agent,
+ * but the gate refuses its push as a stale attempt: fencing by attempt, not the lease, keeps it
+ * safe.
+ *
  * <p>One instance in the installation is active: each round it takes or keeps the leadership lease
  * {@code leader:reaper} ({@link LeaderLease}), and scans only while it holds it. The scan reads the
  * newest {@value #MAX_JOBS_SCANNED} jobs. Each round also reports the unfinished units of running
@@ -166,13 +174,23 @@ public final class LeaseReaper implements AutoCloseable {
       }
       job.counts().forEach((status, count) -> pending.merge(status, count, Integer::sum));
       for (UnitState unit : states.units(job.jobId())) {
-        if (!holdsLease(unit.status()) || redis.getLock(keys.unitLock(unit.key())).isLocked()) {
+        if (!holdsLease(unit.status())) {
+          continue;
+        }
+        if (workerGone(unit)) {
+          redis.getLock(keys.unitLock(unit.key())).forceUnlock();
+          handBack(unit, "worker " + unit.worker() + " stopped sending heartbeats");
+          reaped.add(unit.key());
+          continue;
+        }
+        if (redis.getLock(keys.unitLock(unit.key())).isLocked()) {
           continue;
         }
         Suspect seen = suspects.get(unit.key());
         Suspect suspect = seen != null && seen.matches(unit) ? seen : Suspect.of(unit, now);
         if (Duration.between(suspect.since(), now).compareTo(grace) >= 0) {
-          handBack(unit);
+          String worker = unit.worker() == null ? "its worker" : "worker " + unit.worker();
+          handBack(unit, "lease of " + worker + " expired");
           reaped.add(unit.key());
         } else {
           stillSuspect.put(unit.key(), suspect);
@@ -184,12 +202,16 @@ public final class LeaseReaper implements AutoCloseable {
     return reaped;
   }
 
-  private void handBack(UnitState unit) {
-    LogContext.inUnit(unit.key(), () -> emitRetrying(unit));
+  /** Whether the unit names its worker and that worker's heartbeat has expired. */
+  private boolean workerGone(UnitState unit) {
+    return unit.worker() != null && !redis.getBucket(keys.worker(unit.worker())).isExists();
   }
 
-  private void emitRetrying(UnitState unit) {
-    String worker = unit.worker() == null ? "its worker" : "worker " + unit.worker();
+  private void handBack(UnitState unit, String why) {
+    LogContext.inUnit(unit.key(), () -> emitRetrying(unit, why));
+  }
+
+  private void emitRetrying(UnitState unit, String why) {
     events.emit(
         new UnitEvent(
             unit.jobId(),
@@ -198,11 +220,10 @@ public final class LeaseReaper implements AutoCloseable {
             UnitStatus.RETRYING,
             unit.worker(),
             Reason.LEASE_LOST,
-            "lease of " + worker + " expired while the unit was " + unit.status(),
+            why + " while the unit was " + unit.status(),
             clock.instant()));
     metrics.leaseExpired();
-    log.info(
-        "Handed back {} (attempt {}): the lease of {} expired", unit.key(), unit.attempt(), worker);
+    log.info("Handed back {} (attempt {}): {}", unit.key(), unit.attempt(), why);
   }
 
   private static boolean holdsLease(UnitStatus status) {

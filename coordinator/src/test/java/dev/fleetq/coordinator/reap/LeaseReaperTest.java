@@ -18,13 +18,16 @@ import dev.fleetq.model.ModelFixtures;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.UnitId;
 import dev.fleetq.model.id.UnitKey;
+import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.model.state.UnitState;
+import dev.fleetq.model.state.WorkerHeartbeat;
 import dev.fleetq.model.unit.JobEvent;
 import dev.fleetq.model.unit.JobStatus;
 import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitEvent;
 import dev.fleetq.model.unit.UnitStatus;
 import dev.fleetq.model.unit.WorkUnit;
+import dev.fleetq.model.wire.Json;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
@@ -40,6 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.redisson.api.RLock;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
 
 @WithDevStack
 class LeaseReaperTest {
@@ -73,6 +77,7 @@ class LeaseReaperTest {
             Clock.systemUTC());
     projector.start();
     harness.own(projector);
+    beat(ModelFixtures.WORKER);
   }
 
   @AfterEach
@@ -136,6 +141,36 @@ class LeaseReaperTest {
         .satisfies(s -> assertThat(s.status()).as("status").isEqualTo(UnitStatus.RUNNING))
         .satisfies(s -> assertThat(s.attempt()).as("attempt").isEqualTo(1));
     lease.unlock();
+  }
+
+  @Test
+  void unitOfAWorkerWithoutHeartbeatIsHandedBackAtOnceAndItsLeaseFreed() throws Exception {
+    WorkerId dead = WorkerId.parse("worker-dead");
+    WorkUnit unit = plan(1).get(0);
+    RLock lease = harness.redis().getLock(harness.keys().unitLock(unit.key()));
+    lease.lock();
+    harness.emit(event(unit, UnitStatus.CLAIMED, dead), event(unit, UnitStatus.RUNNING, dead));
+    awaitUnit(unit.key(), s -> s.status() == UnitStatus.RUNNING);
+    LeaseReaper reaper = reaper(harness.redis());
+
+    List<UnitKey> first = reaper.runRound();
+
+    assertThat(first)
+        .as("handed back in the first round, the lease still held")
+        .containsExactly(unit.key());
+    assertThat(lease.isLocked()).as("the dead worker's lease").isFalse();
+    UnitState retried = awaitUnit(unit.key(), s -> s.attempt() == 2);
+    assertThat(retried.status())
+        .as("status of the handed back unit")
+        .isEqualTo(UnitStatus.PUBLISHED);
+    assertThat(
+            events.unitEvents().stream()
+                .filter(e -> e.status() == UnitStatus.RETRYING)
+                .findFirst()
+                .orElseThrow()
+                .detail())
+        .as("detail")
+        .isEqualTo("worker worker-dead stopped sending heartbeats while the unit was RUNNING");
   }
 
   @Test
@@ -217,8 +252,23 @@ class LeaseReaperTest {
   }
 
   private static UnitEvent event(WorkUnit unit, UnitStatus status) {
+    return event(unit, status, ModelFixtures.WORKER);
+  }
+
+  private static UnitEvent event(WorkUnit unit, UnitStatus status, WorkerId worker) {
     return new UnitEvent(
-        unit.jobId(), unit.unitId(), 1, status, ModelFixtures.WORKER, null, null, ModelFixtures.T0);
+        unit.jobId(), unit.unitId(), 1, status, worker, null, null, ModelFixtures.T0);
+  }
+
+  /** Writes a heartbeat of a live worker, as its heartbeat thread does. */
+  private void beat(WorkerId worker) {
+    harness
+        .redis()
+        .<String>getBucket(harness.keys().worker(worker), StringCodec.INSTANCE)
+        .set(
+            Json.encodeToString(
+                new WorkerHeartbeat(worker, 1, List.of(), "test", ModelFixtures.T0)),
+            Duration.ofMinutes(5));
   }
 
   private UnitState awaitUnit(UnitKey key, Predicate<UnitState> condition) {
