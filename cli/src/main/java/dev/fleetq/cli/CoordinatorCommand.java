@@ -141,7 +141,12 @@ final class CoordinatorCommand implements Callable<Integer> {
     HttpApi api = HttpApi.extension(ApiConfig.defaults(httpHost, httpPort).withTokens(tokens));
     Coordinator coordinator =
         Coordinator.create(config, Clock.systemUTC(), List.of(MergeGate.extension(gate), api));
-    coordinator.start();
+    try {
+      coordinator.start();
+    } catch (IllegalStateException e) {
+      System.err.println("fleetq coordinator: " + e.getMessage());
+      return 1;
+    }
     System.err.println(
         "fleetq coordinator: HTTP API on " + httpHost + ":" + api.port() + " with " + tokens);
     UntilSignalled.run("coordinator", coordinator);

@@ -78,8 +78,11 @@ public final class Coordinator implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * Something the deployable runs alongside the core, such as the CI gate or the HTTP API: started
-   * after the core, in list order, with the core's shared clients; closed before it, in reverse.
+   * Something the deployable runs alongside the core, such as the CI gate or the HTTP API, with the
+   * core's shared clients; closed before the core, in reverse order of starting. Extensions that
+   * join no consumer group (the HTTP API) start first, before the core's consumers, so that a start
+   * that fails on them (a port in use) leaves every consumer group of a running fleet untouched;
+   * the others start after the core, in list order.
    */
   @FunctionalInterface
   public interface Extension {
@@ -89,6 +92,11 @@ public final class Coordinator implements AutoCloseable {
      * @return what stops it; its {@code close()} must be bounded
      */
     AutoCloseable start(Services services) throws Exception;
+
+    /** Whether it joins a consumer group when it starts; true unless it says otherwise. */
+    default boolean joinsGroups() {
+      return true;
+    }
   }
 
   /**
@@ -242,13 +250,12 @@ public final class Coordinator implements AutoCloseable {
     try {
       new KafkaProvisioner(admin, config.topics(), config.unitsPartitions(), config.kafkaTimeout())
           .provision();
+      startExtensions(false);
       suites.start();
       projector.start();
       reaper.start();
       intake.start();
-      for (Extension extension : extensions) {
-        startedExtensions.push(extension.start(services));
-      }
+      startExtensions(true);
       running = true;
       log.info(
           "Coordinator started on {} with {} extensions",
@@ -257,6 +264,14 @@ public final class Coordinator implements AutoCloseable {
     } catch (Exception e) {
       close();
       throw new IllegalStateException("the coordinator could not start: " + e.getMessage(), e);
+    }
+  }
+
+  private void startExtensions(boolean joiningGroups) throws Exception {
+    for (Extension extension : extensions) {
+      if (extension.joinsGroups() == joiningGroups) {
+        startedExtensions.push(extension.start(services));
+      }
     }
   }
 

@@ -2,6 +2,8 @@ package dev.fleetq.coordinator;
 
 import static dev.fleetq.coordinator.testing.Harness.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.fleetq.coordinator.api.ApiConfig;
 import dev.fleetq.coordinator.api.HttpApi;
@@ -10,6 +12,7 @@ import dev.fleetq.coordinator.gate.MergeGate;
 import dev.fleetq.coordinator.testing.Harness;
 import dev.fleetq.coordinator.testing.Http;
 import dev.fleetq.devstack.DevStack;
+import dev.fleetq.devstack.junit.Scrape;
 import dev.fleetq.devstack.junit.TestNamespace;
 import dev.fleetq.devstack.junit.WithDevStack;
 import dev.fleetq.exec.testing.ExampleRepo;
@@ -22,9 +25,11 @@ import dev.fleetq.model.state.JobState;
 import dev.fleetq.model.unit.JobStatus;
 import dev.fleetq.model.unit.UnitStatus;
 import dev.fleetq.model.wire.Json;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +68,51 @@ class CoordinatorWithExtensionsTest {
       HttpResponse<String> ready = http.get("/readyz");
       assertThat(ready.statusCode()).as("readyz (%s)", ready.body()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void aSecondCoordinatorWhosePortIsTakenFailsBeforeItJoinsTheRunningOnesGroups(
+      DevStack stack, TestNamespace namespace) {
+    try (Harness harness = new Harness(stack, namespace, dir.resolve("work"))) {
+      HttpApi api = HttpApi.extension(ApiConfig.defaults("127.0.0.1", 0));
+      GateConfig gate =
+          GateConfig.defaults().withGroupId(namespace.group(GateConfig.DEFAULT_GROUP_ID));
+      Coordinator running = harness.start(List.of(MergeGate.extension(gate), api));
+      eventually().until(() -> scrape(running).sum("fleetq_gate_partitions") > 0);
+      double owned = scrape(running).sum("fleetq_gate_partitions");
+      Coordinator second =
+          Coordinator.create(
+              harness.config(),
+              Clock.systemUTC(),
+              List.of(
+                  MergeGate.extension(gate),
+                  HttpApi.extension(ApiConfig.defaults("127.0.0.1", api.port()))));
+
+      assertThatThrownBy(second::start)
+          .as("start of a coordinator whose port is taken")
+          .hasMessageContaining("could not listen on 127.0.0.1:" + api.port());
+      second.close();
+
+      await("the running gate keeps its partitions")
+          .during(Duration.ofSeconds(8))
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () -> {
+                Scrape now = scrape(running);
+                assertThat(now.sum("fleetq_gate_partitions_revoked_total"))
+                    .as("partitions the running gate handed over")
+                    .isZero();
+                assertThat(now.sum("fleetq_gate_partitions"))
+                    .as("partitions the running gate owns")
+                    .isEqualTo(owned);
+              });
+    }
+  }
+
+  private static Scrape scrape(Coordinator coordinator) {
+    return Scrape.of(
+        PrometheusTextFormatWriter.create()
+            .toDebugString(coordinator.services().metrics().registry().scrape()));
   }
 
   private static JobSpec twoUnits(ExampleRepo repo) {

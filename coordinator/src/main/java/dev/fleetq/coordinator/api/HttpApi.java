@@ -83,6 +83,14 @@ public final class HttpApi implements Coordinator.Extension, AutoCloseable {
     return new HttpApi(config, new SecureRandom());
   }
 
+  /**
+   * The API joins no consumer group, so the coordinator binds its port before its consumers join.
+   */
+  @Override
+  public boolean joinsGroups() {
+    return false;
+  }
+
   /** Starts listening; returns once the server accepts connections. */
   @Override
   public synchronized AutoCloseable start(Coordinator.Services services) {
@@ -120,7 +128,11 @@ public final class HttpApi implements Coordinator.Extension, AutoCloseable {
       HttpServer created =
           vertx.createHttpServer(
               new HttpServerOptions().setHost(config.host()).setPort(config.port()));
-      server = await(created.requestHandler(router).listen(), config.startTimeout(), "listen");
+      server =
+          await(
+              created.requestHandler(router).listen(),
+              config.startTimeout(),
+              "listen on " + config.host() + ":" + config.port());
     } catch (RuntimeException e) {
       close();
       throw e;

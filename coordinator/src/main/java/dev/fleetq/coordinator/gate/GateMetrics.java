@@ -30,6 +30,7 @@ final class GateMetrics {
   private final Counter refused;
   private final Counter suiteRuns;
   private final Counter flakes;
+  private final Counter revoked;
   private final Histogram batchSize;
   private final Counter branchDeletions;
 
@@ -46,6 +47,13 @@ final class GateMetrics {
             .name("fleetq_units_landed_total")
             .help("Units the gate landed on main, by the worker that pushed them.")
             .labelNames("worker")
+            .register(registry);
+    this.revoked =
+        Counter.builder()
+            .name("fleetq_gate_partitions_revoked_total")
+            .help(
+                "Gate partitions (repositories) this gate handed over in a rebalance: another gate"
+                    + " joined or left its group; each one pauses those repositories' gating.")
             .register(registry);
     this.superseded =
         Counter.builder()
@@ -103,6 +111,15 @@ final class GateMetrics {
         .register(registry);
   }
 
+  /** Reports how many gate partitions this gate owns, read at each scrape. */
+  void watchPartitions(IntSupplier owned) {
+    GaugeWithCallback.builder()
+        .name("fleetq_gate_partitions")
+        .help("Gate partitions (each holding some repositories) this gate owns now.")
+        .callback(callback -> callback.call(owned.getAsInt()))
+        .register(registry);
+  }
+
   /** Reports each repository's batch size, read at each scrape. */
   void watchBatchSizes(Supplier<Map<String, Integer>> sizes) {
     GaugeWithCallback.builder()
@@ -145,5 +162,10 @@ final class GateMetrics {
 
   void batch(int size) {
     batchSize.observe(size);
+  }
+
+  /** Counts partitions this gate handed over in a rebalance. */
+  void revoked(int partitions) {
+    revoked.inc(partitions);
   }
 }

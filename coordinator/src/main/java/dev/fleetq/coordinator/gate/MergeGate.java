@@ -194,7 +194,9 @@ public final class MergeGate implements AutoCloseable {
             new BatchWindows(sizes, config.maxWait()),
             executor,
             closing,
+            metrics,
             clock);
+    metrics.watchPartitions(loop::owned);
     this.pollThread = new Thread(loop::run, "fleetq-gate-poll");
   }
 

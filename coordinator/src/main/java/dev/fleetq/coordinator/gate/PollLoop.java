@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -48,6 +49,8 @@ final class PollLoop {
   private final BatchWindows windows;
   private final ExecutorService executor;
   private final CountDownLatch closing;
+  private final GateMetrics metrics;
+  private final AtomicInteger owned = new AtomicInteger();
   private final Clock clock;
   private final Queue<PartitionBatch.Progress> progress = new ConcurrentLinkedQueue<>();
   private final Map<TopicPartition, PartitionBatch> batches = new HashMap<>();
@@ -64,6 +67,7 @@ final class PollLoop {
       BatchWindows windows,
       ExecutorService executor,
       CountDownLatch closing,
+      GateMetrics metrics,
       Clock clock) {
     this.config = config;
     this.core = core;
@@ -73,7 +77,13 @@ final class PollLoop {
     this.windows = windows;
     this.executor = executor;
     this.closing = closing;
+    this.metrics = metrics;
     this.clock = clock;
+  }
+
+  /** How many gate partitions the loop owns now. */
+  int owned() {
+    return owned.get();
   }
 
   /** Polls until the gate closes, then drains, commits and leaves the group. */
@@ -227,15 +237,22 @@ final class PollLoop {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       finish(consumer, partitions);
+      if (!partitions.isEmpty() && closing.getCount() > 0) {
+        log.info("The gate hands over {} in a rebalance", partitions);
+        metrics.revoked(partitions.size());
+      }
+      owned.set(consumer.assignment().size() - partitions.size());
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       log.info("The gate owns {}", partitions);
+      owned.set(consumer.assignment().size());
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      owned.set(consumer.assignment().size() - partitions.size());
       for (TopicPartition partition : partitions) {
         windows.drop(partition);
         queue.forget(partition);
