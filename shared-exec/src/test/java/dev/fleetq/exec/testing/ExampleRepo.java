@@ -67,9 +67,8 @@ public record ExampleRepo(Path origin, List<Integer> failing, List<Integer> pass
    * followed by {@code passingCount} passing ones, all on branch {@code main}.
    */
   public static ExampleRepo create(Path dir, int failingCount, int passingCount) {
-    List<Integer> failing = IntStream.rangeClosed(1, failingCount).boxed().toList();
-    List<Integer> passing =
-        IntStream.rangeClosed(failingCount + 1, failingCount + passingCount).boxed().toList();
+    List<Integer> failing = numbers(1, failingCount);
+    List<Integer> passing = numbers(failingCount + 1, passingCount);
     return commit(
         dir,
         work -> {
@@ -95,9 +94,8 @@ public record ExampleRepo(Path origin, List<Integer> failing, List<Integer> pass
   public static ExampleRepo withRootCauses(
       Path dir, List<Integer> testsPerCause, int passingCount) {
     int failingCount = testsPerCause.stream().mapToInt(Integer::intValue).sum();
-    List<Integer> failing = IntStream.rangeClosed(1, failingCount).boxed().toList();
-    List<Integer> passing =
-        IntStream.rangeClosed(failingCount + 1, failingCount + passingCount).boxed().toList();
+    List<Integer> failing = numbers(1, failingCount);
+    List<Integer> passing = numbers(failingCount + 1, passingCount);
     return commit(
         dir,
         work -> {
@@ -114,6 +112,11 @@ public record ExampleRepo(Path origin, List<Integer> failing, List<Integer> pass
         },
         failing,
         passing);
+  }
+
+  /** {@code count} test numbers from {@code first} on. */
+  private static List<Integer> numbers(int first, int count) {
+    return IntStream.range(first, first + count).boxed().toList();
   }
 
   private interface Layout {
