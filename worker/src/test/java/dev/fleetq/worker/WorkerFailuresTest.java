@@ -9,6 +9,7 @@ import dev.fleetq.devstack.junit.WithDevStack;
 import dev.fleetq.exec.git.Git;
 import dev.fleetq.exec.testing.ExampleRepo;
 import dev.fleetq.exec.testing.ScriptedAgent;
+import dev.fleetq.model.HostileRecords;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.unit.Reason;
 import dev.fleetq.model.unit.UnitEvent;
@@ -150,13 +151,23 @@ class WorkerFailuresTest {
   void aMalformedRecordIsDeadLetteredAndTheNextUnitIsStillWorkedOn() {
     WorkUnit unit = TestUnits.aUnit(repo, JOB, 3, ScriptedAgent.fixer(dir.resolve("a")).command());
     fleet.send(unit.key().value(), "{\"jobId\": \"job-fail\", \"unitId\": 7}");
+    HostileRecords.values().forEach(value -> fleet.send(unit.key().value(), value));
     fleet.publish(unit);
 
     await("the unit is pushed")
         .atMost(Fleet.PATIENCE)
         .until(() -> fleet.statuses(unit.key()).contains(UnitStatus.PUSHED));
-    await("a dead letter").atMost(Fleet.PATIENCE).until(() -> fleet.deadLetters().size() == 1);
-    ConsumerRecord<String, String> letter = fleet.deadLetters().get(0);
+    int letters = 1 + HostileRecords.values().size();
+    await("dead letters").atMost(Fleet.PATIENCE).until(() -> fleet.deadLetters().size() == letters);
+    assertThat(fleet.deadLetters())
+        .as("dead letters of the malformed and the hostile records")
+        .allSatisfy(
+            hostile ->
+                assertThat(header(hostile, DeadLetterHeaders.ERROR))
+                    .as("error of %s", hostile.offset())
+                    .startsWith(header(hostile, DeadLetterHeaders.ERROR_PATH) + ": "));
+    ConsumerRecord<String, String> letter =
+        fleet.deadLetters().stream().filter(l -> l.offset() == 0).findFirst().orElseThrow();
 
     assertThat(letter.key()).as("key").isEqualTo(unit.key().value());
     assertThat(letter.value()).as("value").isEqualTo("{\"jobId\": \"job-fail\", \"unitId\": 7}");

@@ -334,11 +334,11 @@ final class GateHarness implements AutoCloseable {
     harness.produce(harness.topics().gate(), repoId().value(), value);
   }
 
-  /** Waits for the first record on the dead-letter topic. */
-  ConsumerRecord<byte[], byte[]> awaitDeadLetter() {
+  /** Waits for {@code count} records on the dead-letter topic; returns them in order. */
+  List<ConsumerRecord<byte[], byte[]>> awaitDeadLetters(int count) {
     TopicTail letters = harness.tail(harness.topics().dlq());
-    Harness.eventually().atMost(VERDICT_WAIT).until(() -> !letters.records().isEmpty());
-    return letters.records().get(0);
+    Harness.eventually().atMost(VERDICT_WAIT).until(() -> letters.records().size() >= count);
+    return letters.records();
   }
 
   /** Sets the fence to the request's attempt and sends it. */

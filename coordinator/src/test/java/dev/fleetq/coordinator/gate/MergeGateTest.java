@@ -2,15 +2,16 @@ package dev.fleetq.coordinator.gate;
 
 import static dev.fleetq.coordinator.gate.GateHarness.breaking;
 import static dev.fleetq.coordinator.gate.GateHarness.fix;
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fleetq.coordinator.gate.GateHarness.Candidate;
 import dev.fleetq.coordinator.testing.Harness;
+import dev.fleetq.coordinator.testing.TopicTail;
 import dev.fleetq.devstack.DevStack;
 import dev.fleetq.devstack.junit.TestNamespace;
 import dev.fleetq.devstack.junit.WithDevStack;
 import dev.fleetq.exec.testing.ExampleRepo;
+import dev.fleetq.model.HostileRecords;
 import dev.fleetq.model.gate.GateRequest;
 import dev.fleetq.model.gate.GateVerdict;
 import dev.fleetq.model.job.GateSpec;
@@ -458,12 +459,22 @@ class MergeGateTest {
     Candidate candidate = harness.candidate("u13", Map.ofEntries(fix(1)), List.of());
 
     harness.sendRaw("{\"jobId\": \"job-gate\", \"attempt\": \"one\"}");
+    HostileRecords.values().forEach(harness::sendRaw);
     harness.submit(harness.request(candidate, 1));
 
-    ConsumerRecord<byte[], byte[]> letter = harness.awaitDeadLetter();
-    assertThat(new String(letter.headers().lastHeader(DeadLetterHeaders.ERROR_PATH).value(), UTF_8))
+    List<ConsumerRecord<byte[], byte[]>> letters =
+        harness.awaitDeadLetters(1 + HostileRecords.values().size());
+    assertThat(TopicTail.header(letters.get(0), DeadLetterHeaders.ERROR_PATH))
         .as("dead letter's error path")
         .isEqualTo("attempt");
+    assertThat(letters)
+        .as("dead letters of the unreadable and the hostile requests")
+        .hasSize(1 + HostileRecords.values().size())
+        .allSatisfy(
+            letter ->
+                assertThat(TopicTail.header(letter, DeadLetterHeaders.ERROR))
+                    .as("error")
+                    .startsWith(TopicTail.header(letter, DeadLetterHeaders.ERROR_PATH) + ": "));
     assertThat(harness.awaitVerdict(candidate.key()).status())
         .as("verdict of the next request")
         .isEqualTo(UnitStatus.LANDED);

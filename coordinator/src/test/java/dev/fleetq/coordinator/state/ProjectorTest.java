@@ -12,6 +12,7 @@ import dev.fleetq.coordinator.testing.Units;
 import dev.fleetq.devstack.DevStack;
 import dev.fleetq.devstack.junit.TestNamespace;
 import dev.fleetq.devstack.junit.WithDevStack;
+import dev.fleetq.model.HostileRecords;
 import dev.fleetq.model.ModelFixtures;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.UnitId;
@@ -208,15 +209,25 @@ class ProjectorTest {
     WorkUnit unit = ModelFixtures.aWorkUnit(JOB, UnitId.parse("u1"), 1);
     harness.produce(harness.topics().events(), JOB.value(), "{\"type\": \"unit\", \"jobId\": ");
     harness.emit(event(unit, 1, UnitStatus.RETRYING, null, "no reason given"));
+    HostileRecords.values()
+        .forEach(value -> harness.produce(harness.topics().events(), JOB.value(), value));
     harness.emit(event(unit, 1, UnitStatus.CLAIMED, null, null));
 
     awaitUnit(unit.key(), s -> s.status() == UnitStatus.CLAIMED);
-    eventually().until(() -> dlq.records().size() == 2);
+    int letters = 2 + HostileRecords.values().size();
+    eventually().until(() -> dlq.records().size() == letters);
     List<ConsumerRecord<byte[], byte[]>> rejected = dlq.records();
-    assertThat(rejected)
+    assertThat(rejected.subList(0, 2))
         .as("error paths")
         .extracting(r -> TopicTail.header(r, DeadLetterHeaders.ERROR_PATH))
         .containsExactly("$", "reason");
+    assertThat(rejected.subList(2, letters))
+        .as("dead letters of the hostile records")
+        .allSatisfy(
+            r ->
+                assertThat(TopicTail.header(r, DeadLetterHeaders.ERROR))
+                    .as("error")
+                    .startsWith(TopicTail.header(r, DeadLetterHeaders.ERROR_PATH) + ": "));
     assertThat(TopicTail.header(rejected.get(1), DeadLetterHeaders.ERROR))
         .as("error")
         .isEqualTo("reason: is required when status is RETRYING");

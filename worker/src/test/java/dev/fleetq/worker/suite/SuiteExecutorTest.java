@@ -12,6 +12,7 @@ import dev.fleetq.devstack.junit.WithDevStack;
 import dev.fleetq.exec.git.Git;
 import dev.fleetq.exec.sandbox.ProcessSandbox;
 import dev.fleetq.exec.testing.ExampleRepo;
+import dev.fleetq.model.HostileRecords;
 import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.RepoId;
 import dev.fleetq.model.id.WorkerId;
@@ -264,11 +265,22 @@ class SuiteExecutorTest {
   @Test
   void aRecordThatIsNotASuiteRequestIsDeadLettered() {
     producer.send(new ProducerRecord<>(topics.suites(), "bad", "{\"runId\": \"bad\"}"));
+    HostileRecords.values()
+        .forEach(value -> producer.send(new ProducerRecord<>(topics.suites(), "bad", value)));
     send(request("run-good", "refs/heads/main", repo.mainHead(), ExampleRepo.TEST_COMMAND));
 
     awaitResult("run-good");
-    await("a dead letter").atMost(PATIENCE).until(() -> deadLetters.read().size() == 1);
-    ConsumerRecord<String, String> letter = deadLetters.read().get(0);
+    int letters = 1 + HostileRecords.values().size();
+    await("dead letters").atMost(PATIENCE).until(() -> deadLetters.read().size() == letters);
+    assertThat(deadLetters.read())
+        .as("dead letters of the bad and the hostile records")
+        .allSatisfy(
+            hostile ->
+                assertThat(header(hostile, DeadLetterHeaders.ERROR))
+                    .as("error of %s", hostile.offset())
+                    .startsWith(header(hostile, DeadLetterHeaders.ERROR_PATH) + ": "));
+    ConsumerRecord<String, String> letter =
+        deadLetters.read().stream().filter(l -> l.offset() == 0).findFirst().orElseThrow();
 
     assertThat(letter.key()).as("key").isEqualTo("bad");
     assertThat(letter.value()).as("value").isEqualTo("{\"runId\": \"bad\"}");
