@@ -200,6 +200,7 @@ public final class Coordinator implements AutoCloseable {
             redis,
             config.keys(),
             events,
+            publisher,
             config.reaperInterval(),
             config.reaperGrace(),
             config.shutdownTimeout(),

@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * Take: waits for a free slot, polls the share group for one unit, claims it, acknowledges the
  * record at once, and starts the attempt in the slot. It polls only when a slot is free, so no unit
  * waits in this worker behind a busy slot. A record is accepted once the unit is claimed or skipped
- * (a duplicate delivery is dropped), and released only when the worker is stopping or Redis failed
- * before the unit was claimed. A failed turn is logged and retried after a pause. After attempts
- * that broke off for the worker's own reasons it takes nothing until {@link BreakOffs} says so.
+ * for good (a duplicate delivery is dropped), and released when the skip is a hand-over from the
+ * previous attempt's worker, when the worker is stopping, or when Redis failed before the unit was
+ * claimed. A failed turn is logged and retried after a pause. After attempts that broke off for the
+ * worker's own reasons it takes nothing until {@link BreakOffs} says so.
  *
  * <p>Runs on one thread of its own, which alone uses the share consumer; {@link #stop()} and the
  * accessors may be called from any thread.
@@ -136,12 +137,17 @@ final class TakeLoop implements Runnable {
       source.release(delivery);
       throw e;
     }
-    acceptQuietly(delivery);
     if (outcome instanceof Skipped skip) {
       metrics.skipped(skip.reason());
       log.info("Skipped {}: {} ({})", delivery, skip.reason(), skip.detail());
+      if (skip.reason().deliverAgain()) {
+        source.release(delivery);
+      } else {
+        acceptQuietly(delivery);
+      }
       return false;
     }
+    acceptQuietly(delivery);
     Claimed claimed = (Claimed) outcome;
     log.info("Claimed {}", delivery);
     metrics.claimed(Duration.between(delivery.unit().publishedAt(), clock.instant()));

@@ -122,7 +122,8 @@ public final class Worker implements AutoCloseable {
             config.gitTimeout().multipliedBy(2));
     Outbox outbox =
         new Outbox(clients.producer(), config.topics(), id, clock, config.kafkaTimeout());
-    UnitClaims claims = new UnitClaims(clients.redisson(), config.keys(), config.redisTimeout());
+    UnitClaims claims =
+        new UnitClaims(clients.redisson(), config.keys(), id, config.redisTimeout());
     this.slots = new Slots(id, config.slots());
     this.sandboxes = new AgentSandboxes(sandbox, docker, config.defaultImage());
     WorkerMetrics metrics = new WorkerMetrics(registry, id, config.slots(), slots::busy);

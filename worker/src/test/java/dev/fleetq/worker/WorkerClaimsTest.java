@@ -57,9 +57,10 @@ class WorkerClaimsTest {
     WorkUnit fresh = TestUnits.aUnit(repo, JOB, 5, fixer);
     RLock otherWorkersLock = fleet.redis.getLock(fleet.keys.unitLock(locked.key()));
     assertThat(otherWorkersLock.tryLock(0, 120, TimeUnit.SECONDS)).as("test holds u1").isTrue();
+    fleet.setString(fleet.keys.unit(locked.key()), state(locked, UnitStatus.RUNNING));
     fleet.setString(fleet.keys.attempt(stale.key()), "2");
     fleet.setString(fleet.keys.landed(landed.key()), "c".repeat(40));
-    fleet.setString(fleet.keys.unit(cancelled.key()), cancelledState(cancelled));
+    fleet.setString(fleet.keys.unit(cancelled.key()), state(cancelled, UnitStatus.CANCELLED));
     Worker worker = fleet.start("w1");
     List.of(locked, stale, landed, cancelled, fresh).forEach(fleet::publish);
 
@@ -83,13 +84,46 @@ class WorkerClaimsTest {
     otherWorkersLock.unlock();
   }
 
-  private static String cancelledState(WorkUnit unit) {
+  @Test
+  void aDeliveryWhosePreviousAttemptStillHoldsTheLockComesAgainAndIsClaimedOnceTheLockIsFree()
+      throws InterruptedException {
+    WorkUnit first = TestUnits.aUnit(repo, JOB, 1, fixer);
+    WorkUnit second = first.nextAttempt("attempt 1 ended with REFUSED", TestUnits.PUBLISHED_AT);
+    RLock previousAttemptsLock = fleet.redis.getLock(fleet.keys.unitLock(second.key()));
+    assertThat(previousAttemptsLock.tryLock(0, 120, TimeUnit.SECONDS))
+        .as("test holds u1 as attempt 1's worker")
+        .isTrue();
+    fleet.setString(fleet.keys.attempt(second.key()), "2");
+    fleet.setString(fleet.keys.unit(second.key()), state(second, UnitStatus.PUBLISHED));
+    Worker worker = fleet.start("w1");
+    fleet.publish(second);
+
+    await("the delivery is handed back")
+        .atMost(Fleet.PATIENCE)
+        .until(() -> worker.skipped(SkipReason.HANDING_OVER) >= 1);
+    assertThat(fleet.statuses(second.key())).as("events while the lock is held").isEmpty();
+    assertThat(fleet.redis.getBucket(fleet.keys.delivered(second.key(), 2)).isExists())
+        .as("the delivery of attempt 2 is marked")
+        .isTrue();
+    previousAttemptsLock.unlock();
+
+    await("attempt 2 is pushed")
+        .atMost(Fleet.PATIENCE)
+        .until(() -> fleet.statuses(second.key()).contains(UnitStatus.PUSHED));
+    assertThat(fleet.gateRequests())
+        .as("gate requests")
+        .singleElement()
+        .satisfies(r -> assertThat(r.attempt()).as("attempt").isEqualTo(2));
+    assertThat(worker.skipped(SkipReason.LOCK_HELD)).as("deliveries dropped").isZero();
+  }
+
+  private static String state(WorkUnit unit, UnitStatus status) {
     return Json.encodeToString(
         new UnitState(
             unit.jobId(),
             unit.unitId(),
             unit.title(),
-            UnitStatus.CANCELLED,
+            status,
             unit.attempt(),
             null,
             List.of(),

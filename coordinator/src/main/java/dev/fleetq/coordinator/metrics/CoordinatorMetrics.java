@@ -39,7 +39,9 @@ public final class CoordinatorMetrics {
     this.unitsPublished =
         Counter.builder()
             .name("fleetq_units_published_total")
-            .help("Unit attempts published to the units topic: first attempts and retries.")
+            .help(
+                "Unit attempts published to the units topic: first attempts, retries, and"
+                    + " redeliveries of an attempt whose record was taken and not claimed.")
             .labelNames("kind")
             .register(registry);
     this.deadLetters =
@@ -68,6 +70,7 @@ public final class CoordinatorMetrics {
     apiRefusals.initLabelValues();
     unitsPublished.initLabelValues("first");
     unitsPublished.initLabelValues("retry");
+    unitsPublished.initLabelValues("redelivery");
   }
 
   /** The registry every metric of this coordinator is in, gate included. */
@@ -83,6 +86,11 @@ public final class CoordinatorMetrics {
   /** The publisher sent attempt {@code attempt} of a unit. */
   public void unitPublished(int attempt) {
     unitsPublished.labelValues(attempt == 1 ? "first" : "retry").inc();
+  }
+
+  /** The reaper sent an attempt again whose record a worker took and did not claim. */
+  public void unitRedelivered() {
+    unitsPublished.labelValues("redelivery").inc();
   }
 
   /** {@code rejectedBy} dead-lettered a record. */

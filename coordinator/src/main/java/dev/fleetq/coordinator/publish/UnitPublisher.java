@@ -111,6 +111,43 @@ public final class UnitPublisher {
   }
 
   /**
+   * Sends the unit's current attempt again, for an attempt whose record a worker took and did not
+   * claim, and emits {@code PUBLISHED} again with {@code why} as its detail. The fence does not
+   * move: it is the same attempt, and a worker skips whichever of its records comes second.
+   *
+   * @return false, sending nothing, when {@code attempt} is no longer the unit's latest
+   * @throws dev.fleetq.coordinator.kafka.TransientFailure when Kafka does not acknowledge in time
+   */
+  public boolean redeliver(UnitKey key, int attempt, String why) {
+    return LogContext.inUnit(key, () -> sendAgain(key, attempt, why));
+  }
+
+  private boolean sendAgain(UnitKey key, int attempt, String why) {
+    String stored = spec(key).get();
+    if (stored == null || fence(key).get() != attempt) {
+      return false;
+    }
+    WorkUnit unit = Json.decode(stored, WorkUnit.class);
+    if (unit.attempt() != attempt) {
+      return false;
+    }
+    sender.send(unitsTopic, key.value(), Json.encode(unit), List.of());
+    events.emit(
+        new UnitEvent(
+            unit.jobId(),
+            unit.unitId(),
+            attempt,
+            UnitStatus.PUBLISHED,
+            null,
+            null,
+            Details.clip(why),
+            clock.instant()));
+    log.info("Sent attempt {} of {} again: {}", attempt, key, why);
+    metrics.unitRedelivered();
+    return true;
+  }
+
+  /**
    * Decides what follows a failed attempt: publishes the next attempt with the failure in its
    * {@code previousFailure}, or emits {@code FAILED} when the unit has used its {@code maxAttempts}
    * or the reason is not retryable, with every attempt's reason in the detail.

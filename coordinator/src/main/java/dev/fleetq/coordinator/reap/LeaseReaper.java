@@ -4,6 +4,7 @@ import dev.fleetq.coordinator.LogContext;
 import dev.fleetq.coordinator.kafka.EventLog;
 import dev.fleetq.coordinator.kafka.TransientFailure;
 import dev.fleetq.coordinator.metrics.CoordinatorMetrics;
+import dev.fleetq.coordinator.publish.UnitPublisher;
 import dev.fleetq.coordinator.state.JobStates;
 import dev.fleetq.model.id.UnitKey;
 import dev.fleetq.model.state.JobState;
@@ -20,12 +21,14 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.redisson.api.RLock;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisException;
 import org.slf4j.Logger;
@@ -50,6 +53,9 @@ import org.slf4j.LoggerFactory;
  * but the gate refuses its push as a stale attempt: fencing by attempt, not the lease, keeps it
  * safe.
  *
+ * <p>A unit still {@code PUBLISHED} that a worker took and nobody claimed is sent again by {@link
+ * DroppedDeliveries}, with the same grace.
+ *
  * <p>One instance in the installation is active: each round it takes or keeps the leadership lease
  * {@code leader:reaper} ({@link LeaderLease}), and scans only while it holds it. The scan reads the
  * newest {@value #MAX_JOBS_SCANNED} jobs. Each round also reports the unfinished units of running
@@ -70,6 +76,7 @@ public final class LeaseReaper implements AutoCloseable {
   private final RedissonClient redis;
   private final RedisKeys keys;
   private final EventLog events;
+  private final DroppedDeliveries dropped;
   private final Duration interval;
   private final Duration grace;
   private final Duration closeTimeout;
@@ -93,6 +100,7 @@ public final class LeaseReaper implements AutoCloseable {
       RedissonClient redis,
       RedisKeys keys,
       EventLog events,
+      UnitPublisher publisher,
       Duration interval,
       Duration grace,
       Duration closeTimeout,
@@ -102,6 +110,7 @@ public final class LeaseReaper implements AutoCloseable {
     this.redis = redis;
     this.keys = keys;
     this.events = events;
+    this.dropped = new DroppedDeliveries(redis, keys, publisher, grace);
     this.interval = interval;
     this.grace = grace;
     this.closeTimeout = closeTimeout;
@@ -161,12 +170,14 @@ public final class LeaseReaper implements AutoCloseable {
     active = lease.hold();
     if (!active) {
       suspects = new HashMap<>();
+      dropped.forget();
       metrics.notCountingPending();
       return List.of();
     }
     Instant now = clock.instant();
     Map<UnitKey, Suspect> stillSuspect = new HashMap<>();
     List<UnitKey> reaped = new ArrayList<>();
+    List<UnitState> published = new ArrayList<>();
     Map<UnitStatus, Integer> pending = new EnumMap<>(UnitStatus.class);
     for (JobState job : states.jobs(MAX_JOBS_SCANNED)) {
       if (job.status().isTerminal()) {
@@ -174,32 +185,39 @@ public final class LeaseReaper implements AutoCloseable {
       }
       job.counts().forEach((status, count) -> pending.merge(status, count, Integer::sum));
       for (UnitState unit : states.units(job.jobId())) {
-        if (!holdsLease(unit.status())) {
-          continue;
-        }
-        if (workerGone(unit)) {
-          redis.getLock(keys.unitLock(unit.key())).forceUnlock();
-          handBack(unit, "worker " + unit.worker() + " stopped sending heartbeats");
-          reaped.add(unit.key());
-          continue;
-        }
-        if (redis.getLock(keys.unitLock(unit.key())).isLocked()) {
-          continue;
-        }
-        Suspect seen = suspects.get(unit.key());
-        Suspect suspect = seen != null && seen.matches(unit) ? seen : Suspect.of(unit, now);
-        if (Duration.between(suspect.since(), now).compareTo(grace) >= 0) {
-          String worker = unit.worker() == null ? "its worker" : "worker " + unit.worker();
-          handBack(unit, "lease of " + worker + " expired");
-          reaped.add(unit.key());
-        } else {
-          stillSuspect.put(unit.key(), suspect);
+        if (unit.status() == UnitStatus.CLAIMED || unit.status() == UnitStatus.RUNNING) {
+          inspectLeased(unit, now, reaped).ifPresent(s -> stillSuspect.put(unit.key(), s));
+        } else if (unit.status() == UnitStatus.PUBLISHED) {
+          published.add(unit);
         }
       }
     }
     suspects = stillSuspect;
+    reaped.addAll(dropped.round(published, now));
     metrics.pending(pending);
     return reaped;
+  }
+
+  /** A claimed or running unit: handed back when its worker is gone or its lease stays free. */
+  private Optional<Suspect> inspectLeased(UnitState unit, Instant now, List<UnitKey> reaped) {
+    RLock lock = redis.getLock(keys.unitLock(unit.key()));
+    if (workerGone(unit)) {
+      lock.forceUnlock();
+      handBack(unit, "worker " + unit.worker() + " stopped sending heartbeats");
+      reaped.add(unit.key());
+      return Optional.empty();
+    }
+    if (lock.isLocked()) {
+      return Optional.empty();
+    }
+    Suspect suspect = Suspect.continuing(suspects.get(unit.key()), unit, now);
+    if (!suspect.outlived(grace, now)) {
+      return Optional.of(suspect);
+    }
+    String worker = unit.worker() == null ? "its worker" : "worker " + unit.worker();
+    handBack(unit, "lease of " + worker + " expired");
+    reaped.add(unit.key());
+    return Optional.empty();
   }
 
   /** Whether the unit names its worker and that worker's heartbeat has expired. */
@@ -224,20 +242,5 @@ public final class LeaseReaper implements AutoCloseable {
             clock.instant()));
     metrics.leaseExpired();
     log.info("Handed back {} (attempt {}): {}", unit.key(), unit.attempt(), why);
-  }
-
-  private static boolean holdsLease(UnitStatus status) {
-    return status == UnitStatus.CLAIMED || status == UnitStatus.RUNNING;
-  }
-
-  /** A unit first seen with a free lease at {@code since}, in this status and attempt. */
-  private record Suspect(UnitStatus status, int attempt, Instant since) {
-    static Suspect of(UnitState unit, Instant since) {
-      return new Suspect(unit.status(), unit.attempt(), since);
-    }
-
-    boolean matches(UnitState unit) {
-      return unit.status() == status && unit.attempt() == attempt;
-    }
   }
 }

@@ -174,6 +174,58 @@ class LeaseReaperTest {
   }
 
   @Test
+  void publishedUnitThatAWorkerTookAndNobodyClaimedIsSentAgainAfterTheGrace() throws Exception {
+    List<WorkUnit> planned = plan(2);
+    WorkUnit dropped = planned.get(0);
+    WorkUnit waiting = planned.get(1);
+    markDelivered(dropped, ModelFixtures.WORKER);
+    awaitUnit(waiting.key(), s -> s.status() == UnitStatus.PUBLISHED);
+    awaitUnit(dropped.key(), s -> s.status() == UnitStatus.PUBLISHED);
+    LeaseReaper reaper = reaper(harness.redis());
+
+    List<UnitKey> first = reaper.runRound();
+    clock.advance(GRACE);
+    List<UnitKey> afterGrace = reaper.runRound();
+    clock.advance(GRACE.multipliedBy(2));
+    List<UnitKey> later = reaper.runRound();
+
+    assertThat(first).as("sent again in the first round").isEmpty();
+    assertThat(afterGrace).as("sent again after the grace").containsExactly(dropped.key());
+    assertThat(later).as("sent again later, with no new delivery").isEmpty();
+    eventually().until(() -> records(dropped) == 2);
+    assertThat(records(waiting)).as("records of the unit still waiting in Kafka").isEqualTo(1);
+    assertThat(harness.redis().getBucket(harness.keys().delivered(dropped.key(), 1)).isExists())
+        .as("the delivery mark")
+        .isFalse();
+    eventually().until(() -> published(dropped).size() == 2);
+    assertThat(published(dropped).get(1).detail())
+        .as("detail of the second PUBLISHED")
+        .isEqualTo("worker worker-1 took the delivery and nobody claimed it for PT30S");
+    assertThat(scrape(harness.metrics()).sum("fleetq_units_published_total", "kind", "redelivery"))
+        .as("redeliveries counted")
+        .isEqualTo(1);
+    assertThat(states.unit(dropped.key()).orElseThrow())
+        .as("the unit sent again")
+        .satisfies(s -> assertThat(s.status()).as("status").isEqualTo(UnitStatus.PUBLISHED))
+        .satisfies(s -> assertThat(s.attempt()).as("attempt").isEqualTo(1));
+  }
+
+  @Test
+  void publishedUnitTakenByAWorkerWithoutHeartbeatIsSentAgainAtOnceAndItsLeaseFreed()
+      throws Exception {
+    WorkUnit unit = plan(1).get(0);
+    RLock lease = harness.redis().getLock(harness.keys().unitLock(unit.key()));
+    lease.lock();
+    markDelivered(unit, WorkerId.parse("worker-dead"));
+    awaitUnit(unit.key(), s -> s.status() == UnitStatus.PUBLISHED);
+    LeaseReaper reaper = reaper(harness.redis());
+
+    assertThat(reaper.runRound()).as("sent again in the first round").containsExactly(unit.key());
+    assertThat(lease.isLocked()).as("the dead taker's lease").isFalse();
+    eventually().until(() -> records(unit) == 2);
+  }
+
+  @Test
   void unitThatMovesOnDuringTheGraceIsLeftAlone() throws Exception {
     WorkUnit unit = plan(1).get(0);
     run(unit);
@@ -227,6 +279,7 @@ class LeaseReaperTest {
             redis,
             harness.keys(),
             harness.events(),
+            publisher,
             harness.config().reaperInterval(),
             GRACE,
             harness.config().shutdownTimeout(),
@@ -258,6 +311,25 @@ class LeaseReaperTest {
   private static UnitEvent event(WorkUnit unit, UnitStatus status, WorkerId worker) {
     return new UnitEvent(
         unit.jobId(), unit.unitId(), 1, status, worker, null, null, ModelFixtures.T0);
+  }
+
+  /** Marks a delivery of the unit's first attempt as taken, as a worker does before claiming. */
+  private void markDelivered(WorkUnit unit, WorkerId taker) {
+    harness
+        .redis()
+        .<String>getBucket(harness.keys().delivered(unit.key(), 1), StringCodec.INSTANCE)
+        .set(taker.value());
+  }
+
+  private long records(WorkUnit unit) {
+    return units.units().stream().filter(u -> u.key().equals(unit.key())).count();
+  }
+
+  private List<UnitEvent> published(WorkUnit unit) {
+    return events.unitEvents().stream()
+        .filter(e -> e.unitId().equals(unit.unitId()))
+        .filter(e -> e.status() == UnitStatus.PUBLISHED)
+        .toList();
   }
 
   /** Writes a heartbeat of a live worker, as its heartbeat thread does. */

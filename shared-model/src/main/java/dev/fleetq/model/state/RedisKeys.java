@@ -4,6 +4,7 @@ import dev.fleetq.model.id.JobId;
 import dev.fleetq.model.id.RepoId;
 import dev.fleetq.model.id.UnitKey;
 import dev.fleetq.model.id.WorkerId;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,9 @@ public record RedisKeys(String prefix) {
 
   /** The keys of a standard installation. */
   public static final RedisKeys DEFAULT = new RedisKeys(DEFAULT_PREFIX);
+
+  /** How long a {@link #delivered} mark lives; the reaper needs it only for a few rounds. */
+  public static final Duration DELIVERY_MARK_TTL = Duration.ofDays(1);
 
   /** Checks the prefix. */
   public RedisKeys {
@@ -58,6 +62,15 @@ public record RedisKeys(String prefix) {
    */
   public String attempt(UnitKey unit) {
     return prefix + "attempt:" + unit;
+  }
+
+  /**
+   * Set by the worker that took a delivery of this attempt of the unit, to its worker id, before it
+   * tries the unit's lock. A unit still {@code PUBLISHED} with this key present was delivered and
+   * not claimed; the reaper then sends it again, since Kafka may no longer hold a record of it.
+   */
+  public String delivered(UnitKey unit, int attempt) {
+    return prefix + "delivered:" + unit + ":" + attempt;
   }
 
   /** Set once, by the gate that lands the unit, to the commit it landed as. */

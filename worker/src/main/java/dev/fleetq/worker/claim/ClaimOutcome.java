@@ -40,13 +40,23 @@ public sealed interface ClaimOutcome {
 
   /** Why a unit was skipped. */
   enum SkipReason {
-    /** Another worker (or another slot of this one) holds the unit's lease. */
+    /** Another worker (or another slot of this one) holds the unit's lease for this attempt. */
     LOCK_HELD,
+    /**
+     * The previous attempt's worker still holds the unit's lease while it ends that attempt; the
+     * delivery is handed back to Kafka to come again.
+     */
+    HANDING_OVER,
     /** The coordinator has published a newer attempt; this delivery is stale. */
     NEWER_ATTEMPT,
     /** The gate has landed the unit. */
     LANDED,
     /** The unit's projected state is terminal: cancelled, landed or failed. */
-    FINISHED
+    FINISHED;
+
+    /** Whether the record should be delivered again rather than dropped. */
+    public boolean deliverAgain() {
+      return this == HANDING_OVER;
+    }
   }
 }

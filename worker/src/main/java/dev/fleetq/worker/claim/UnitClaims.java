@@ -1,6 +1,7 @@
 package dev.fleetq.worker.claim;
 
 import dev.fleetq.model.id.UnitKey;
+import dev.fleetq.model.id.WorkerId;
 import dev.fleetq.model.state.GateBaseline;
 import dev.fleetq.model.state.RedisKeys;
 import dev.fleetq.model.state.UnitState;
@@ -20,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.redisson.api.RBucket;
 import org.redisson.api.RLock;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -28,9 +30,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Claims units in Redis: skips a unit that no longer needs work (a newer attempt exists, it has
- * landed, or its projected state is terminal), then takes its lock without waiting, with Redisson's
- * watchdog as the lease. Each claim gets its own synthetic thread id, so the slot thread that ends
- * the attempt, not the take loop thread that claimed it, releases the lock.
+ * landed, or its projected state is terminal), marks the delivery ({@link RedisKeys#delivered}),
+ * then takes its lock with Redisson's watchdog as the lease. Each claim gets its own synthetic
+ * thread id, so the slot thread that ends the attempt, not the take loop thread that claimed it,
+ * releases the lock.
+ *
+ * <p>A lock that is held means one of two things. When the projection shows this attempt claimed,
+ * another worker works on it and the delivery is a duplicate ({@link SkipReason#LOCK_HELD}). When
+ * it does not, the holder is the previous attempt's worker, still cleaning up after the gate
+ * refused its push: the claim waits up to {@link #HAND_OVER_WAIT} for the lock, and if it is still
+ * held says {@link SkipReason#HANDING_OVER}, so that the record is released and Kafka delivers it
+ * again instead of it being dropped.
  *
  * <p>The fencing epoch {@code attempt:{unitKey}} is read as a decimal number, {@code
  * landed:{unitKey}} only for existence, and {@code unit:{unitKey}} as {@link UnitState} JSON, all
@@ -42,22 +52,28 @@ import org.slf4j.LoggerFactory;
 public final class UnitClaims {
   private static final Logger log = LoggerFactory.getLogger(UnitClaims.class);
 
+  /** How long a claim waits for the lock of a previous attempt whose worker is ending it. */
+  public static final Duration HAND_OVER_WAIT = Duration.ofSeconds(2);
+
   /** Far above any real thread id, so a synthetic owner never collides with a thread's lock. */
   private static final long FIRST_OWNER = 1L << 40;
 
   private final RedissonClient redisson;
   private final RedisKeys keys;
+  private final WorkerId worker;
   private final Duration timeout;
   private final AtomicLong owners = new AtomicLong(FIRST_OWNER);
 
   /**
    * @param redisson the worker's client; its lock watchdog timeout is the lease
    * @param keys the Redis key names
+   * @param worker the worker whose deliveries these claims mark
    * @param timeout the bound on each Redis call
    */
-  public UnitClaims(RedissonClient redisson, RedisKeys keys, Duration timeout) {
+  public UnitClaims(RedissonClient redisson, RedisKeys keys, WorkerId worker, Duration timeout) {
     this.redisson = Objects.requireNonNull(redisson, "redisson");
     this.keys = Objects.requireNonNull(keys, "keys");
+    this.worker = Objects.requireNonNull(worker, "worker");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
   }
 
@@ -74,15 +90,23 @@ public final class UnitClaims {
     if (skip.isPresent()) {
       return skip.get();
     }
+    markDelivered(unit);
+    boolean handOver = !claimedElsewhere(unit, found.get(keys.unit(key)));
+    Duration wait = handOver ? HAND_OVER_WAIT : Duration.ZERO;
     RLock lock = redisson.getLock(keys.unitLock(unit.key()));
     long owner = owners.getAndIncrement();
     boolean locked =
         Redis.call(
-            () -> lock.tryLockAsync(0, -1, TimeUnit.MILLISECONDS, owner),
-            timeout,
+            () -> lock.tryLockAsync(wait.toMillis(), -1, TimeUnit.MILLISECONDS, owner),
+            timeout.plus(wait),
             "locking " + unit.key());
+    if (!locked && handOver) {
+      return new Skipped(
+          SkipReason.HANDING_OVER,
+          "the previous attempt's worker still holds " + keys.unitLock(key) + " after " + wait);
+    }
     if (!locked) {
-      return new Skipped(SkipReason.LOCK_HELD, "another worker holds " + keys.unitLock(unit.key()));
+      return new Skipped(SkipReason.LOCK_HELD, "another worker holds " + keys.unitLock(key));
     }
     return new Claimed(
         new Lease(unit.key(), lock, owner, timeout), baseline(gate, found.get(gate)));
@@ -110,6 +134,23 @@ public final class UnitClaims {
                 .filter(UnitStatus::isEndedElsewhere)
                 .ifPresent(status -> ended.put(byStateKey.get(stateKey), status)));
     return ended;
+  }
+
+  /** Whether the projection shows this attempt of the unit taken by a worker. */
+  private boolean claimedElsewhere(WorkUnit unit, String json) {
+    return state(keys.unit(unit.key()), json)
+        .filter(state -> state.attempt() == unit.attempt())
+        .filter(state -> state.status() != UnitStatus.PUBLISHED)
+        .isPresent();
+  }
+
+  private void markDelivered(WorkUnit unit) {
+    RBucket<String> mark =
+        redisson.getBucket(keys.delivered(unit.key(), unit.attempt()), StringCodec.INSTANCE);
+    Redis.call(
+        () -> mark.setAsync(worker.value(), RedisKeys.DELIVERY_MARK_TTL),
+        timeout,
+        "marking the delivery of " + unit.key());
   }
 
   private Optional<Skipped> reasonToSkip(WorkUnit unit, Map<String, String> found) {

@@ -64,7 +64,8 @@ public final class WorkerMetrics {
     this.skipped =
         counter(
                 "fleetq_deliveries_skipped_total",
-                "Unit deliveries skipped: lease held elsewhere, a newer attempt, landed or finished.")
+                "Unit deliveries skipped: lease held elsewhere or by the previous attempt (delivered"
+                    + " again), a newer attempt, landed or finished.")
             .labelNames("worker", "reason")
             .register(registry);
     this.pushed =
