@@ -1,5 +1,6 @@
 package dev.fleetq.devstack;
 
+import dev.fleetq.devstack.EmbeddedKafkaConfig.Ports;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,8 +115,12 @@ public final class EmbeddedKafka implements AutoCloseable {
       Optional<ScratchDirectory> scratch,
       Deadline deadline) {
     for (int attempt = 1; ; attempt++) {
-      int brokerPort = FreePorts.pick();
-      int controllerPort = FreePorts.pickOtherThan(brokerPort);
+      int brokerPort = config.ports().map(Ports::broker).orElseGet(FreePorts::pick);
+      int controllerPort =
+          config
+              .ports()
+              .map(Ports::controller)
+              .orElseGet(() -> FreePorts.pickOtherThan(brokerPort));
       KafkaConfig kafkaConfig =
           new KafkaConfig(BrokerProperties.of(dataDir, brokerPort, controllerPort, config), false);
       StorageFormat.formatIfNew(dataDir);
@@ -130,7 +135,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             server, bootstrap, dataDir, scratch, readyAfter, config.shutdownTimeout());
       } catch (RuntimeException e) {
         stop(server, Deadline.after(config.shutdownTimeout()));
-        if (!isPortTaken(e) || attempt == MAX_START_ATTEMPTS) {
+        if (!isPortTaken(e) || config.ports().isPresent() || attempt == MAX_START_ATTEMPTS) {
           throw e;
         }
         log.warn(

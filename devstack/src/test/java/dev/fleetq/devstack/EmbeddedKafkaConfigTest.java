@@ -36,6 +36,7 @@ class EmbeddedKafkaConfigTest {
                 new EmbeddedKafkaConfig(
                     Optional.empty(),
                     EmbeddedKafkaConfig.DEFAULT_SHARE_RECORD_LOCK_DURATION,
+                    Optional.empty(),
                     Duration.ZERO,
                     EmbeddedKafkaConfig.DEFAULT_SHUTDOWN_TIMEOUT))
         .as("a zero startup timeout")
