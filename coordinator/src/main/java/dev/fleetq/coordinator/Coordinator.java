@@ -13,6 +13,7 @@ import dev.fleetq.coordinator.reap.LeaseReaper;
 import dev.fleetq.coordinator.setup.KafkaProvisioner;
 import dev.fleetq.coordinator.state.JobStates;
 import dev.fleetq.coordinator.state.Projector;
+import dev.fleetq.coordinator.state.RedisRecovery;
 import dev.fleetq.coordinator.suite.DispatchMetrics;
 import dev.fleetq.coordinator.suite.SuiteDispatcher;
 import dev.fleetq.exec.git.Git;
@@ -192,6 +193,14 @@ public final class Coordinator implements AutoCloseable {
             events,
             deadLetters,
             publisher,
+            new RedisRecovery(
+                redis,
+                config.keys(),
+                () -> KafkaClients.reader(config, "fleetq-coordinator-rebuild"),
+                config.topics().units(),
+                publisher,
+                metrics,
+                clock),
             loop,
             clock);
     this.reaper =

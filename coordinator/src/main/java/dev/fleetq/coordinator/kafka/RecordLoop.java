@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -35,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * back-off and tries again, so nothing is lost while Kafka or Redis is away. When {@code capacity}
  * says no, the loop rewinds and pauses in the same way until it says yes.
  *
+ * <p>A loop given a rewind check ({@link #rewindWhen}) asks it before each poll; when it says yes,
+ * the loop reads the partitions it holds again from the beginning (once it holds any), and {@link
+ * #isReplay} tells the handler which records it is reading again; a record read again that fails is
+ * not dead-lettered a second time.
+ *
  * <p>Thread-safe to start and close from any thread; the consumer stays on the loop's thread.
  */
 public final class RecordLoop implements AutoCloseable {
@@ -50,6 +56,9 @@ public final class RecordLoop implements AutoCloseable {
   private final Clock clock;
   private final Thread thread;
 
+  private final Map<TopicPartition, Long> replayEnds = new HashMap<>();
+  private BooleanSupplier rewind = () -> false;
+  private boolean rewindPending;
   private volatile boolean running;
   private boolean closed;
   private Instant pausedUntil;
@@ -96,6 +105,26 @@ public final class RecordLoop implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.thread = new Thread(this::run, "fleetq-" + name.replace('.', '-'));
+  }
+
+  /**
+   * Sets the check, asked on the loop's thread before each poll, that makes the loop read its
+   * partitions again from the beginning; call before {@link #start}.
+   */
+  public synchronized void rewindWhen(BooleanSupplier check) {
+    if (thread.getState() != Thread.State.NEW) {
+      throw new IllegalStateException(name + " has started");
+    }
+    this.rewind = Objects.requireNonNull(check, "check");
+  }
+
+  /**
+   * Whether {@code record} was in its partition already when the loop last rewound it: handling it
+   * again repeats history, whose consequences are in the topic too. For the loop's thread.
+   */
+  public boolean isReplay(ConsumerRecord<?, ?> record) {
+    Long end = replayEnds.get(new TopicPartition(record.topic(), record.partition()));
+    return end != null && record.offset() < end;
   }
 
   /** Starts polling on the loop's own thread. */
@@ -146,6 +175,9 @@ public final class RecordLoop implements AutoCloseable {
     try {
       consumer.subscribe(List.of(topic));
       while (running) {
+        if (rewindPending || rewind.getAsBoolean()) {
+          rewindPending = !rewindAll();
+        }
         holdOrResume();
         ConsumerRecords<byte[], byte[]> records = consumer.poll(settings.pollTimeout());
         commit(handleBatch(records));
@@ -205,6 +237,10 @@ public final class RecordLoop implements AutoCloseable {
       handler.accept(record);
       return true;
     } catch (InvalidMessageException e) {
+      if (isReplay(record)) {
+        // Dead-lettered when it was first read.
+        return true;
+      }
       return deadLetter(record, () -> deadLetters.reject(record, e, name));
     } catch (TransientFailure | RedisException | KafkaException e) {
       if (e instanceof WakeupException wakeup) {
@@ -229,7 +265,7 @@ public final class RecordLoop implements AutoCloseable {
           record.partition(),
           record.offset(),
           e);
-      return deadLetter(record, () -> deadLetters.reject(record, e, name));
+      return isReplay(record) || deadLetter(record, () -> deadLetters.reject(record, e, name));
     }
   }
 
@@ -249,6 +285,25 @@ public final class RecordLoop implements AutoCloseable {
           settings.backoff());
       return false;
     }
+  }
+
+  /**
+   * Reads every assigned partition again from its beginning, the records before where it stood as
+   * replays; false when none is assigned yet (before the first poll's rebalance), to try again
+   * before the next.
+   */
+  private boolean rewindAll() {
+    Set<TopicPartition> assigned = consumer.assignment();
+    if (assigned.isEmpty()) {
+      return false;
+    }
+    replayEnds.clear();
+    for (TopicPartition partition : assigned) {
+      replayEnds.put(partition, consumer.position(partition, settings.commitTimeout()));
+    }
+    consumer.seekToBeginning(assigned);
+    log.info("{} reads {} again from the beginning: {}", name, topic, replayEnds);
+    return true;
   }
 
   private void hold() {

@@ -26,6 +26,7 @@ public final class CoordinatorMetrics {
   private final Counter deadLetters;
   private final Counter leaseExpirations;
   private final Counter apiRefusals;
+  private final Counter redisRebuilds;
   private final Gauge pending;
 
   /** Registers the core's metrics in {@code registry}, which must hold no other coordinator's. */
@@ -60,6 +61,11 @@ public final class CoordinatorMetrics {
             .name("fleetq_api_unauthorized_total")
             .help("HTTP API requests refused 401: no bearer token, or one the API does not accept.")
             .register(registry);
+    this.redisRebuilds =
+        Counter.builder()
+            .name("fleetq_redis_rebuilds_total")
+            .help("Times this coordinator found that Redis had lost its data and rebuilt it.")
+            .register(registry);
     this.pending =
         Gauge.builder()
             .name("fleetq_units_pending")
@@ -68,6 +74,7 @@ public final class CoordinatorMetrics {
             .register(registry);
     jobsSubmitted.initLabelValues();
     apiRefusals.initLabelValues();
+    redisRebuilds.initLabelValues();
     unitsPublished.initLabelValues("first");
     unitsPublished.initLabelValues("retry");
     unitsPublished.initLabelValues("redelivery");
@@ -91,6 +98,11 @@ public final class CoordinatorMetrics {
   /** The reaper sent an attempt again whose record a worker took and did not claim. */
   public void unitRedelivered() {
     unitsPublished.labelValues("redelivery").inc();
+  }
+
+  /** The projector found Redis without its data and rebuilt it from Kafka. */
+  public void redisRebuilt() {
+    redisRebuilds.inc();
   }
 
   /** {@code rejectedBy} dead-lettered a record. */

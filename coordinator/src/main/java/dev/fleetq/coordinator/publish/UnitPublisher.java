@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.redisson.api.RAtomicLong;
 import org.redisson.api.RBucket;
+import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
@@ -49,6 +50,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class UnitPublisher {
   private static final Logger log = LoggerFactory.getLogger(UnitPublisher.class);
+
+  /** Records an attempt as the latest only while the fence is at it, in one step. */
+  private static final String SET_SPEC_IF_FENCE_IS =
+      "if tonumber(redis.call('get', KEYS[1]) or '0') == tonumber(ARGV[1]) then "
+          + "redis.call('set', KEYS[2], ARGV[2]); return 1 end; return 0";
 
   /** How much of one attempt's detail a {@code FAILED} event repeats. */
   private static final int DETAIL_PER_ATTEMPT_CHARS = 1000;
@@ -145,6 +151,25 @@ public final class UnitPublisher {
     log.info("Sent attempt {} of {} again: {}", attempt, key, why);
     metrics.unitRedelivered();
     return true;
+  }
+
+  /**
+   * Puts back what Redis lost about a published attempt, read again from the units topic: raises
+   * the fence to it and records it as the unit's latest attempt, unless a later attempt is there.
+   * Sends and emits nothing.
+   */
+  public void restore(WorkUnit unit) {
+    if (raiseFence(unit.key(), unit.attempt())) {
+      redis
+          .getScript(StringCodec.INSTANCE)
+          .eval(
+              RScript.Mode.READ_WRITE,
+              SET_SPEC_IF_FENCE_IS,
+              RScript.ReturnType.LONG,
+              List.of(keys.attempt(unit.key()), keys.unitSpec(unit.key())),
+              Integer.toString(unit.attempt()),
+              Json.encodeToString(unit));
+    }
   }
 
   /**

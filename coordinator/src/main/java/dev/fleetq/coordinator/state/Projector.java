@@ -55,9 +55,16 @@ import org.slf4j.LoggerFactory;
  *   <li>A running job whose units have all ended: emits the {@code JobEvent} of its outcome.
  * </ul>
  *
- * An event that does not decode, or a {@code RETRYING} without a reason, goes to the dead-letter
- * topic. Events are handled at least once; the folds are idempotent, so replaying the topic gives
- * the same projection.
+ * A {@code LANDED} event also keeps the unit's landing mark ({@code landed:{unitKey}}), should
+ * Redis have lost it. An event that does not decode, or a {@code RETRYING} without a reason, goes
+ * to the dead-letter topic. Events are handled at least once; the folds are idempotent, so
+ * replaying the topic gives the same projection.
+ *
+ * <p>When Redis has lost its data ({@link RedisRecovery}), the projector reads the topic again from
+ * the beginning. Events read again are folded, and retries decided again (the restored fences make
+ * that harmless), but the cancellations and supersessions they once caused are not repeated: those
+ * are in the topic already, and deciding them again against today's main would end units that went
+ * on to land. A job's outcome may be announced a second time.
  *
  * <p>Thread model: the consumer and every Redis write run on the projector's thread, the only
  * writer of the projection; events of one job share a partition and so are handled in order.
@@ -77,6 +84,9 @@ public final class Projector implements AutoCloseable {
   private final UnitPublisher publisher;
   private final RecordLoop loop;
 
+  /** Whether the record in hand is read again after a rebuild; touched only by the loop thread. */
+  private boolean replaying;
+
   /**
    * @param consumer a consumer of the projector's group, owned from now on by the projector
    */
@@ -88,6 +98,7 @@ public final class Projector implements AutoCloseable {
       EventLog events,
       DeadLetters deadLetters,
       UnitPublisher publisher,
+      RedisRecovery recovery,
       RecordLoop.Settings settings,
       Clock clock) {
     this.store = new StateStore(redis, keys);
@@ -96,6 +107,7 @@ public final class Projector implements AutoCloseable {
     this.loop =
         new RecordLoop(
             NAME, consumer, eventsTopic, this::handle, () -> true, deadLetters, settings, clock);
+    this.loop.rewindWhen(recovery::lost);
   }
 
   /** Starts folding events. */
@@ -116,6 +128,7 @@ public final class Projector implements AutoCloseable {
 
   private void handle(ConsumerRecord<byte[], byte[]> record) {
     Event event = decode(record);
+    replaying = loop.isReplay(record);
     if (event instanceof UnitEvent unit) {
       LogContext.inUnit(unit.key(), () -> onUnitEvent(unit));
     } else {
@@ -139,9 +152,14 @@ public final class Projector implements AutoCloseable {
   private void onUnitEvent(UnitEvent event) {
     UnitState before = store.unit(event.key());
     UnitState after = UnitFold.apply(before, event);
+    if (event.status() == UnitStatus.LANDED && event.detail() != null) {
+      store.keepLanded(event.key(), event.detail().lines().findFirst().orElse(""));
+    }
     if (after != before) {
       after = record(before, after, event.at());
-      if (after.status() == UnitStatus.LANDED && event.status() == UnitStatus.LANDED) {
+      if (after.status() == UnitStatus.LANDED
+          && event.status() == UnitStatus.LANDED
+          && !replaying) {
         supersedeWorkDone(after, event.at());
       }
     }
@@ -168,7 +186,7 @@ public final class Projector implements AutoCloseable {
       store.putJob(moved);
       announceOutcome(stored, moved, null);
     }
-    if (moved.status() == JobStatus.CANCELLED && !unit.status().isTerminal()) {
+    if (moved.status() == JobStatus.CANCELLED && !unit.status().isTerminal() && !replaying) {
       return cancel(unit, at);
     }
     log.debug("{} is {} (attempt {})", unit.key(), unit.status(), unit.attempt());
@@ -233,7 +251,9 @@ public final class Projector implements AutoCloseable {
       announceOutcome(before, after, event.status());
       log.info("Job {} is {}", event.jobId(), after.status());
     }
-    if (event.status() == JobStatus.CANCELLED && after.status() == JobStatus.CANCELLED) {
+    if (event.status() == JobStatus.CANCELLED
+        && after.status() == JobStatus.CANCELLED
+        && !replaying) {
       cancelUnfinishedUnits(event);
     }
   }

@@ -129,6 +129,13 @@ final class StateStore {
     return json == null ? null : Json.decode(json, GateBaseline.class);
   }
 
+  /** Marks the unit landed as {@code commit} for good, unless it has a landing mark already. */
+  void keepLanded(UnitKey key, String commit) {
+    if (!commit.isBlank()) {
+      bucket(keys.landed(key)).setIfAbsent(commit);
+    }
+  }
+
   /** The commit the gate landed the unit as, or null. */
   String landedCommit(UnitKey key) {
     return bucket(keys.landed(key)).get();

@@ -73,6 +73,7 @@ class LeaseReaperTest {
             harness.events(),
             harness.deadLetters(),
             publisher,
+            harness.recovery(publisher),
             harness.loopSettings(),
             Clock.systemUTC());
     projector.start();

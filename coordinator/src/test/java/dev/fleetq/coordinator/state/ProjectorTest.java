@@ -40,6 +40,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.redisson.api.RBucket;
 import org.redisson.client.codec.StringCodec;
 
 @WithDevStack
@@ -237,7 +238,7 @@ class ProjectorTest {
   }
 
   @Test
-  void rebuildingTheProjectionFromTheEventsTopicGivesTheSameState() {
+  void whenRedisLosesItsDataTheProjectorRebuildsItFromKafkaAndRetriesGoOn() {
     List<WorkUnit> planned = plan(JOB, 3, 3);
     work(planned.get(0), 1);
     land(planned.get(0), 1);
@@ -249,12 +250,9 @@ class ProjectorTest {
     JobState job = states.job(JOB).orElseThrow();
     List<UnitState> projected = states.units(JOB);
 
-    harness.redis().getKeys().deleteByPattern(harness.keys().prefix() + "unit:*");
-    harness.redis().getKeys().deleteByPattern(harness.keys().prefix() + "job:*");
-    harness.redis().getKeys().deleteByPattern(harness.keys().prefix() + "job-units:*");
-    harness.redis().getKeys().delete(harness.keys().jobs());
-    assertThat(states.job(JOB)).as("job after deleting the projection").isEmpty();
-    startProjector(harness.config().projectorGroup() + "-rebuild");
+    // What FLUSHALL does to an installation, without touching other tests' keys.
+    harness.redis().getKeys().deleteByPattern(harness.keys().prefix() + "*");
+    assertThat(states.job(JOB)).as("job after Redis lost its data").isEmpty();
 
     eventually().until(() -> states.job(JOB).equals(Optional.of(job)));
     eventually().until(() -> states.units(JOB).equals(projected));
@@ -265,11 +263,24 @@ class ProjectorTest {
             entry(UnitStatus.RUNNING, 1),
             entry(UnitStatus.PUBLISHED, 1),
             entry(UnitStatus.CLAIMED, 1));
+    RBucket<String> landed =
+        harness
+            .redis()
+            .getBucket(harness.keys().landed(planned.get(0).key()), StringCodec.INSTANCE);
+    assertThat(landed.get()).as("landing mark of u1, from its LANDED event").isEqualTo(COMMIT);
+    assertThat(landed.remainTimeToLive())
+        .as("its time to live: none, it is confirmed")
+        .isEqualTo(-1);
+    assertThat(harness.redis().getAtomicLong(harness.keys().attempt(planned.get(1).key())).get())
+        .as("fence of u2, from the units topic")
+        .isEqualTo(2);
+    harness.emit(event(planned.get(1), 2, UnitStatus.RETRYING, Reason.NO_CHANGES, "again"));
+    awaitUnit(planned.get(1).key(), s -> s.attempt() == 3);
     assertThat(units.units())
-        .as("attempts published, none again by the rebuild")
+        .as("attempts of u2 published: none again by the rebuild, the retry after it")
         .filteredOn(u -> u.unitId().equals(planned.get(1).unitId()))
         .extracting(WorkUnit::attempt)
-        .containsExactly(1, 2);
+        .containsExactly(1, 2, 3);
   }
 
   private void startProjector(String group) {
@@ -282,6 +293,7 @@ class ProjectorTest {
             harness.events(),
             harness.deadLetters(),
             publisher,
+            harness.recovery(publisher),
             harness.loopSettings(),
             Clock.systemUTC());
     projector.start();

@@ -12,6 +12,7 @@ import dev.fleetq.coordinator.kafka.Sender;
 import dev.fleetq.coordinator.metrics.CoordinatorMetrics;
 import dev.fleetq.coordinator.publish.UnitPublisher;
 import dev.fleetq.coordinator.setup.KafkaProvisioner;
+import dev.fleetq.coordinator.state.RedisRecovery;
 import dev.fleetq.coordinator.suite.DispatchMetrics;
 import dev.fleetq.coordinator.suite.SuiteDispatcher;
 import dev.fleetq.devstack.DevStack;
@@ -152,6 +153,18 @@ public final class Harness implements AutoCloseable {
 
   public UnitPublisher publisher(Clock clock) {
     return new UnitPublisher(sender(), topics(), events(), redis(), keys(), metrics(), clock);
+  }
+
+  /** What rebuilds the projection when the test's Redis loses its data. */
+  public RedisRecovery recovery(UnitPublisher publisher) {
+    return new RedisRecovery(
+        redis(),
+        keys(),
+        () -> KafkaClients.reader(config, "test-rebuild"),
+        topics().units(),
+        publisher,
+        metrics(),
+        Clock.systemUTC());
   }
 
   /** The test's coordinator metrics, one registry for everything the harness builds. */

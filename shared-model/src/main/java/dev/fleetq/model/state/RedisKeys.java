@@ -73,6 +73,15 @@ public record RedisKeys(String prefix) {
     return prefix + "delivered:" + unit + ":" + attempt;
   }
 
+  /**
+   * A token that the first coordinator to find it missing writes: a Redis without it has lost its
+   * data (restarted without persistence, flushed or replaced), and coordinators rebuild what they
+   * keep here from Kafka.
+   */
+  public String epoch() {
+    return prefix + "epoch";
+  }
+
   /** Set once, by the gate that lands the unit, to the commit it landed as. */
   public String landed(UnitKey unit) {
     return prefix + "landed:" + unit;
